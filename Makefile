@@ -1,0 +1,58 @@
+# dossier — build, site, test. See README.md.
+.SUFFIXES:
+
+CC      ?= cc
+PKGS    = libcmark-gfm lua5.4 libxml-2.0 cairo pangocairo yaml-0.1 sqlite3 glib-2.0
+WARN    = -Wall -Wextra -Werror -Wstrict-prototypes -Wshadow -Wno-unused-parameter
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c17 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) -MMD -MP \
+	$$(pkg-config --cflags $(PKGS))
+LIBS    = $$(pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lpthread -lm
+
+BUILD   ?= build
+SRCS    = $(wildcard generator/*.c)
+LIBSRCS = $(filter-out generator/main.c,$(SRCS))
+OBJS    = $(SRCS:generator/%.c=$(BUILD)/obj/%.o)
+LIBOBJS = $(LIBSRCS:generator/%.c=$(BUILD)/obj/%.o)
+DEPS_OK = $(BUILD)/.deps-ok
+
+.PHONY: all site test clean deps bench format format-check golden-update
+
+all: $(BUILD)/dossier
+
+$(DEPS_OK): scripts/install-deps.sh
+	@sh scripts/install-deps.sh
+	@mkdir -p $(BUILD) && touch $@
+
+deps: $(DEPS_OK)
+
+$(BUILD)/obj/%.o: generator/%.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/dossier: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
+
+$(BUILD)/libdossier.a: $(LIBOBJS)
+	rm -f $@ && ar rcs $@ $(LIBOBJS)
+
+site: $(BUILD)/dossier
+	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || echo 0)} \
+	$(BUILD)/dossier build -C . -o out
+
+test: $(DEPS_OK)
+	@sh tests/run.sh
+
+bench: $(BUILD)/dossier
+	@sh scripts/bench.sh
+
+clean:
+	rm -rf $(BUILD) out tests/artifacts
+
+format:
+	clang-format -i generator/*.c generator/*.h tests/unit/*.c
+
+format-check:
+	clang-format --dry-run -Werror generator/*.c generator/*.h tests/unit/*.c
+
+-include $(OBJS:.o=.d)

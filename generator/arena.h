@@ -1,0 +1,25 @@
+/* arena: a bump allocator for data that lives as long as a build.
+ * The document tree, its strings and the derived facts are allocated here
+ * and freed together by arena_free(). Not thread-safe: the tree is built on
+ * one thread and only read afterwards. */
+#ifndef DOSSIER_ARENA_H
+#define DOSSIER_ARENA_H
+
+#include <stddef.h>
+
+struct arena;
+
+/* Caller frees with arena_free(); never NULL. */
+struct arena *arena_new(void);
+void arena_free(struct arena *a);
+
+/* Zeroed memory owned by the arena; never NULL (exits on OOM). */
+void *arena_alloc(struct arena *a, size_t n);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_printf(struct arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Bytes handed out so far (for the memory report). */
+size_t arena_used(const struct arena *a);
+
+#endif

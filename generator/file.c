@@ -1,0 +1,253 @@
+/* file: file-system helpers with limits and containment. */
+#define _GNU_SOURCE
+#include "file.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "xmem.h"
+
+int
+file_read(struct diag *d, const struct pos *ref, const char *path,
+          size_t limit, struct buf *out)
+{
+    struct pos self = {path, 0, 0};
+    const struct pos *at = ref ? ref : &self;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return diag_error(d, at, "cannot open '%s': %s", path,
+                          strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return diag_error(d, at, "'%s' is not a regular file", path);
+    }
+    if ((unsigned long long)st.st_size > limit) {
+        close(fd);
+        return diag_error(d, at,
+                          "file is too large (%lld bytes; the limit is %zu)",
+                          (long long)st.st_size, limit);
+    }
+    buf_grow(out, (size_t)st.st_size);
+    for (;;) {
+        buf_grow(out, 65536);
+        ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            close(fd);
+            return diag_error(d, at, "cannot read '%s': %s", path,
+                              strerror(e));
+        }
+        if (n == 0)
+            break;
+        out->len += (size_t)n;
+        out->data[out->len] = '\0';
+        if (out->len > limit) {
+            close(fd);
+            return diag_error(d, at, "file is too large (the limit is %zu)",
+                              limit);
+        }
+    }
+    close(fd);
+    return 0;
+}
+
+int
+file_mkdirs(const char *path)
+{
+    char *p = xstrdup(path);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+            free(p);
+            return -1;
+        }
+        *s = '/';
+    }
+    int rc = mkdir(p, 0777);
+    free(p);
+    return rc < 0 && errno != EEXIST ? -1 : 0;
+}
+
+int
+file_write(const char *path, const char *data, size_t len)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash && slash != path) {
+        char *dir = xstrndup(path, (size_t)(slash - path));
+        int rc = file_mkdirs(dir);
+        free(dir);
+        if (rc < 0)
+            return -1;
+    }
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return -1;
+    size_t off = 0;
+    while (off < len) {
+        ssize_t n = write(fd, data + off, len - off);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            close(fd);
+            errno = e;
+            return -1;
+        }
+        off += (size_t)n;
+    }
+    return close(fd);
+}
+
+int
+file_remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0)
+        return errno == ENOENT ? 0 : -1;
+    if (!S_ISDIR(st.st_mode))
+        return unlink(path);
+    int rc = 0;
+    size_t n;
+    char **names = file_list(path, true, &n);
+    if (!names)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        char *p = file_join(path, names[i]);
+        if (file_remove_tree(p) < 0)
+            rc = -1;
+        free(p);
+    }
+    file_list_free(names);
+    if (rmdir(path) < 0)
+        rc = -1;
+    return rc;
+}
+
+bool
+file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+bool
+file_is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool
+file_is_regular(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+off_t
+file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **
+file_list(const char *dir, bool hidden, size_t *count)
+{
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return NULL;
+    size_t n = 0, cap = 16;
+    char **v = xmalloc(cap * sizeof *v);
+    struct dirent *e;
+    while ((e = readdir(dp))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (!hidden && e->d_name[0] == '.')
+            continue;
+        if (n + 1 >= cap) {
+            cap *= 2;
+            v = xrealloc(v, cap * sizeof *v);
+        }
+        v[n++] = xstrdup(e->d_name);
+    }
+    closedir(dp);
+    qsort(v, n, sizeof *v, name_cmp);
+    v[n] = NULL;
+    if (count)
+        *count = n;
+    return v;
+}
+
+void
+file_list_free(char **names)
+{
+    if (!names)
+        return;
+    for (char **p = names; *p; p++)
+        free(*p);
+    free(names);
+}
+
+char *
+file_join(const char *a, const char *b)
+{
+    size_t la = strlen(a);
+    while (la > 1 && a[la - 1] == '/')
+        la--;
+    return xasprintf("%.*s/%s", (int)la, a, b);
+}
+
+bool
+file_within(const char *root, const char *path)
+{
+    char *copy = xstrdup(path);
+    char resolved[PATH_MAX];
+    /* Walk up to the deepest existing ancestor, then resolve it. */
+    for (;;) {
+        if (realpath(copy, resolved))
+            break;
+        char *slash = strrchr(copy, '/');
+        if (!slash) {
+            if (!getcwd(resolved, sizeof resolved)) {
+                free(copy);
+                return false;
+            }
+            break;
+        }
+        if (slash == copy) {
+            strcpy(resolved, "/");
+            break;
+        }
+        *slash = '\0';
+    }
+    free(copy);
+    /* The non-existing rest may still contain "..": refuse it outright. */
+    if (strstr(path, "/../") || strncmp(path, "../", 3) == 0 ||
+        (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0)) {
+        char full[PATH_MAX];
+        if (!realpath(path, full))
+            return false;
+    }
+    size_t lr = strlen(root);
+    return strncmp(resolved, root, lr) == 0 &&
+           (resolved[lr] == '/' || resolved[lr] == '\0');
+}

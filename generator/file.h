@@ -1,0 +1,47 @@
+/* file: the file system, kept inside the project.
+ * Reading with a size limit, directory listings in a stable order, and the
+ * containment check that stops any input path from leading outside the
+ * project root (.., absolute paths and symlinks are all resolved first). */
+#ifndef DOSSIER_FILE_H
+#define DOSSIER_FILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "buf.h"
+#include "diag.h"
+
+/* Reads the whole file into out (appended). Fails with a located message
+ * when it cannot be read or is larger than limit bytes; ref is the place
+ * that named the file (may be NULL: the file itself is reported). */
+int file_read(struct diag *d, const struct pos *ref, const char *path,
+              size_t limit, struct buf *out);
+
+/* Writes len bytes to path, creating parent folders. 0 or -1 with errno. */
+int file_write(const char *path, const char *data, size_t len);
+/* mkdir -p. 0 or -1 with errno. */
+int file_mkdirs(const char *path);
+/* rm -rf; does not follow symlinks. 0 or -1. */
+int file_remove_tree(const char *path);
+
+bool file_exists(const char *path);
+bool file_is_dir(const char *path);
+bool file_is_regular(const char *path);
+off_t file_size(const char *path);
+
+/* Entry names of dir (not . or ..), sorted bytewise; hidden names are
+ * skipped unless hidden is true. Returns a NULL-terminated array the caller
+ * frees with file_list_free(), or NULL when dir cannot be opened. */
+char **file_list(const char *dir, bool hidden, size_t *count);
+void file_list_free(char **names);
+
+/* True when path, after resolving symlinks and "..", lies inside root (an
+ * absolute, resolved directory). A path that does not exist is judged by
+ * its deepest existing parent. */
+bool file_within(const char *root, const char *path);
+
+/* Joins a and b with one '/'. Caller frees. */
+char *file_join(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,22 @@
+/* luadata: the document tree as Lua tables for the templates.
+ * Builds the read-only `site` value every template sees: site.yaml's
+ * fields, the models (their model.yaml fields plus id, releases, readme and
+ * urls) and the free pages. Maps become tables keyed by name, lists become
+ * arrays, and scalars keep their YAML type; raw texts of numbers are kept
+ * beside them where a page must print a figure exactly as written. */
+#ifndef DOSSIER_LUADATA_H
+#define DOSSIER_LUADATA_H
+
+#include <lua.h>
+
+#include "node.h"
+#include "project.h"
+
+/* Pushes n converted to Lua (nil for NULL). */
+void luadata_push_node(lua_State *L, const struct node *n);
+
+/* Pushes the site table for p. */
+void luadata_push_site(lua_State *L, const struct project *p,
+                       const char *version);
+
+#endif

@@ -1,0 +1,253 @@
+/* dossier: command line. The only place that prints to the terminal and
+ * chooses the exit code: 0 ok, 1 validation failure, 2 usage, 3 I/O or
+ * internal error. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "file.h"
+#include "markdown.h"
+#include "project.h"
+#include "publish.h"
+#include "site.h"
+#include "xmem.h"
+
+#define DOSSIER_VERSION "0.1.0"
+
+enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+
+static const char usage_text[] =
+    "usage: dossier build [-C DIR] [-o OUT] [--strict] [--quiet]\n"
+    "       dossier check [-C DIR] [--strict]\n"
+    "       dossier --help | --version\n";
+
+static const char help_text[] =
+    "dossier turns an ML governance repository into a static site.\n"
+    "\n"
+    "Commands:\n"
+    "  build   load, validate and render content/ into OUT (default out/)\n"
+    "  check   load and validate only; exit 1 on any error\n"
+    "\n"
+    "Options:\n"
+    "  -C DIR        the project folder (default: the current folder)\n"
+    "  -o OUT        output folder inside the project (default: out)\n"
+    "  --strict      treat warnings as errors\n"
+    "  -q, --quiet   print nothing but diagnostics\n"
+    "  -h, --help    this help\n"
+    "  --version     print the version\n"
+    "\n"
+    "Exit status: 0 ok, 1 validation failure, 2 usage error,\n"
+    "3 I/O or internal error. Diagnostics are 'path:line:col: error: ...'.\n"
+    "See dossier(1) and docs/ for the input formats.\n";
+
+struct opts {
+    const char *cmd;
+    const char *dir;
+    const char *out;
+    int strict;
+    int quiet;
+};
+
+static int
+parse_args(int argc, char **argv, struct opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->dir = ".";
+    o->out = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "help")) {
+            fputs(help_text, stdout);
+            fputs("\n", stdout);
+            fputs(usage_text, stdout);
+            exit(EXIT_OK);
+        } else if (!strcmp(a, "--version")) {
+            printf("dossier %s\n", DOSSIER_VERSION);
+            exit(EXIT_OK);
+        } else if (!strcmp(a, "-C") || !strcmp(a, "-o")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "dossier: option '%s' needs a value\n", a);
+                return -1;
+            }
+            if (a[1] == 'C')
+                o->dir = argv[++i];
+            else
+                o->out = argv[++i];
+        } else if (!strcmp(a, "--strict")) {
+            o->strict = 1;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            o->quiet = 1;
+        } else if (a[0] == '-') {
+            fprintf(stderr, "dossier: unknown option '%s'\n", a);
+            return -1;
+        } else if (!o->cmd) {
+            o->cmd = a;
+        } else {
+            fprintf(stderr, "dossier: unexpected argument '%s'\n", a);
+            return -1;
+        }
+    }
+    if (!o->cmd) {
+        fprintf(stderr, "dossier: no command given\n");
+        return -1;
+    }
+    if (strcmp(o->cmd, "build") && strcmp(o->cmd, "check")) {
+        fprintf(stderr, "dossier: unknown command '%s'\n", o->cmd);
+        return -1;
+    }
+    return 0;
+}
+
+/* The built-in theme: $DOSSIER_THEME, else installed beside the program
+ * (build/dossier -> ../templates, bin/dossier -> ../share/dossier). */
+static char *
+builtin_theme(void)
+{
+    const char *env = getenv("DOSSIER_THEME");
+    char real[PATH_MAX];
+    if (env && *env)
+        return realpath(env, real) ? xstrdup(real) : NULL;
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    const char *rels[] = {"../templates", "../share/dossier/templates"};
+    for (size_t i = 0; i < 2; i++) {
+        char *t = file_join(exe, rels[i]);
+        int ok = file_is_dir(t) && realpath(t, real);
+        free(t);
+        if (ok)
+            return xstrdup(real);
+    }
+    return NULL;
+}
+
+/* Template folders, first match wins: the project's own templates/ (which
+ * may override single files), then the built-in theme. */
+static size_t
+find_templates(const char *root, char **dirs, char **displays)
+{
+    size_t n = 0;
+    char real_own[PATH_MAX] = "";
+    char *own = file_join(root, "templates");
+    if (file_is_dir(own) && realpath(own, real_own)) {
+        dirs[n] = own;
+        displays[n] = strcmp(root, ".") ? xstrdup(own) : xstrdup("templates");
+        n++;
+    } else {
+        free(own);
+    }
+    char *theme = builtin_theme();
+    if (theme && strcmp(theme, real_own) != 0) {
+        dirs[n] = theme;
+        displays[n] = xstrdup(theme);
+        n++;
+    } else {
+        free(theme);
+    }
+    return n;
+}
+
+static double
+now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct opts o;
+    if (parse_args(argc, argv, &o) < 0) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    double t0 = now();
+    markdown_init();
+    struct diag d;
+    diag_init(&d);
+    d.strict = o.strict;
+    struct project p;
+    int status = EXIT_OK;
+
+    int rc = project_load(&p, o.dir, &d);
+    if (rc < 0 || diag_errors(&d)) {
+        status = EXIT_INVALID;
+        goto out;
+    }
+    if (!strcmp(o.cmd, "check")) {
+        if (!o.quiet)
+            fprintf(stderr, "dossier: checked %zu models, %zu input files: "
+                            "%zu errors, %zu warnings\n",
+                    p.nmodels, p.ninputs, d.nerr, d.nwarn);
+        goto out;
+    }
+
+    char *tdirs[2] = {NULL, NULL}, *tdisplays[2] = {NULL, NULL};
+    size_t ntdirs = find_templates(o.dir, tdirs, tdisplays);
+    if (!ntdirs) {
+        diag_error(&d, NULL, "cannot find the templates folder (set "
+                             "DOSSIER_THEME)");
+        status = EXIT_IO;
+        goto out;
+    }
+    char *outdir = o.out ? xstrdup(o.out) : file_join(o.dir, "out");
+    struct publish pb;
+    if (publish_begin(&pb, p.root_abs, outdir, &d) < 0) {
+        status = EXIT_IO;
+        free(outdir);
+        goto out_free_templates;
+    }
+    struct site_options so = {
+        .templates_dirs = (const char *const *)tdirs,
+        .templates_displays = (const char *const *)tdisplays,
+        .ntemplates = ntdirs,
+        .version = "dossier " DOSSIER_VERSION,
+        .limits = {TEMPLATE_DEFAULT_MEMORY, TEMPLATE_DEFAULT_INSTRUCTIONS},
+    };
+    struct site_stats st;
+    rc = site_render(&p, pb.tmp, &so, &d, &st);
+    if (rc < 0 || diag_errors(&d)) {
+        publish_abort(&pb);
+        status = EXIT_INVALID;
+    } else if (publish_commit(&pb, &d) < 0) {
+        publish_abort(&pb);
+        status = EXIT_IO;
+    } else {
+        publish_abort(&pb);
+        if (!o.quiet)
+            fprintf(stderr,
+                    "dossier: built %zu pages (%zu files, %zu KiB) into "
+                    "%s in %.2f s\n",
+                    st.pages, st.files, (st.bytes + 1023) / 1024, outdir,
+                    now() - t0);
+    }
+    free(outdir);
+out_free_templates:
+    for (size_t i = 0; i < 2; i++) {
+        free(tdirs[i]);
+        free(tdisplays[i]);
+    }
+out:
+    diag_print(&d, stderr);
+    if (status == EXIT_OK && diag_errors(&d))
+        status = EXIT_INVALID;
+    if (status != EXIT_OK && !o.quiet)
+        fprintf(stderr, "dossier: %s failed: %zu errors, %zu warnings\n",
+                o.cmd, d.nerr + (d.strict ? d.nwarn : 0),
+                d.strict ? 0 : d.nwarn);
+    project_release(&p);
+    diag_release(&d);
+    return status;
+}

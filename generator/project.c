@@ -1,0 +1,456 @@
+/* project: load and validate a governance repository (see project.h). */
+#include "project.h"
+
+#include <ctype.h>
+#include <glib.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "file.h"
+#include "markdown.h"
+#include "schema.h"
+#include "xmem.h"
+#include "yml.h"
+
+#define PAGE_MAX_BYTES (4u * 1024 * 1024)
+
+static const char *
+disp(struct project *p, const char *rel)
+{
+    if (strcmp(p->root, ".") == 0)
+        return arena_strdup(p->arena, rel);
+    size_t n = strlen(p->root);
+    if (n && p->root[n - 1] == '/')
+        return arena_printf(p->arena, "%s%s", p->root, rel);
+    return arena_printf(p->arena, "%s/%s", p->root, rel);
+}
+
+int
+project_read(struct project *p, struct diag *d, const struct pos *ref,
+             const char *rel, size_t limit, struct buf *out)
+{
+    const char *path = disp(p, rel);
+    if (!file_within(p->root_abs, path)) {
+        struct pos self = {path, 0, 0};
+        return diag_error(d, ref ? ref : &self,
+                          "'%s' leads outside the project folder; it is "
+                          "not read",
+                          rel);
+    }
+    size_t before = out->len;
+    if (file_read(d, ref, path, limit, out) < 0)
+        return -1;
+    if (p->ninputs == p->capinputs) {
+        p->capinputs = p->capinputs ? p->capinputs * 2 : 32;
+        p->inputs = xrealloc(p->inputs, p->capinputs * sizeof *p->inputs);
+    }
+    struct input_file *f = &p->inputs[p->ninputs++];
+    f->path = path;
+    f->rel = arena_strdup(p->arena, rel);
+    f->size = out->len - before;
+    GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
+    g_checksum_update(ck, (const guchar *)out->data + before, f->size);
+    snprintf(f->sha256, sizeof f->sha256, "%s", g_checksum_get_string(ck));
+    g_checksum_free(ck);
+    return 0;
+}
+
+static int
+load_yaml(struct project *p, struct diag *d, const char *rel,
+          const struct node **root)
+{
+    struct buf b;
+    buf_init(&b);
+    *root = NULL;
+    if (project_read(p, d, NULL, rel, YML_MAX_BYTES, &b) < 0) {
+        buf_release(&b);
+        return -1;
+    }
+    struct node *n = NULL;
+    int rc = yml_parse(p->arena, d, p->inputs[p->ninputs - 1].path, b.data,
+                       b.len, 1, &n);
+    buf_release(&b);
+    *root = n;
+    return rc;
+}
+
+int
+project_version_cmp(const char *a, const char *b)
+{
+    while (*a && *b) {
+        if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+            while (*a == '0' && isdigit((unsigned char)a[1]))
+                a++;
+            while (*b == '0' && isdigit((unsigned char)b[1]))
+                b++;
+            size_t la = 0, lb = 0;
+            while (isdigit((unsigned char)a[la]))
+                la++;
+            while (isdigit((unsigned char)b[lb]))
+                lb++;
+            if (la != lb)
+                return la < lb ? -1 : 1;
+            int c = strncmp(a, b, la);
+            if (c)
+                return c;
+            a += la;
+            b += lb;
+        } else {
+            if (*a != *b)
+                return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+            a++;
+            b++;
+        }
+    }
+    return *a ? 1 : *b ? -1 : 0;
+}
+
+static bool
+valid_id(const char *s)
+{
+    if (!*s || !(islower((unsigned char)*s) || isdigit((unsigned char)*s)))
+        return false;
+    for (; *s; s++)
+        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) ||
+              *s == '-' || *s == '_' || *s == '.'))
+            return false;
+    return true;
+}
+
+static int
+release_cmp(const void *x, const void *y)
+{
+    const struct release *a = x, *b = y;
+    int c = strcmp(a->date ? a->date : "", b->date ? b->date : "");
+    return c ? c : project_version_cmp(a->version, b->version);
+}
+
+static void
+check_release_metrics(struct model *m, const struct release *r,
+                      struct diag *d)
+{
+    const struct node *metrics = node_get(r->node, "metrics");
+    if (!metrics || metrics->type != NODE_MAP)
+        return;
+    const struct node *decl = m->card ? node_get(m->card, "metrics") : NULL;
+    size_t nd = decl && decl->type == NODE_SEQ ? decl->n : 0;
+    const char **names = xmalloc((nd + 1) * sizeof *names);
+    size_t nn = 0;
+    for (size_t i = 0; i < nd; i++) {
+        const char *s = node_get_str(decl->items[i], "name");
+        if (s)
+            names[nn++] = s;
+    }
+    for (size_t i = 0; i < metrics->n; i++) {
+        const struct node *k = metrics->pairs[i].key;
+        const struct node *v = metrics->pairs[i].value;
+        double x;
+        if (!node_number(v, &x))
+            diag_error(d, &v->pos, "metric '%s' must be a number, not %s '%s'",
+                       k->str, node_type_name(v->type),
+                       node_is_scalar(v) ? v->str : "");
+        bool known = false;
+        for (size_t j = 0; j < nn; j++)
+            known |= strcmp(names[j], k->str) == 0;
+        if (!known && m->card) {
+            const char *sug = diag_suggest(k->str, names, nn);
+            if (sug)
+                diag_warning(d, &k->pos,
+                             "metric '%s' is not declared in %s (did you "
+                             "mean '%s'?)",
+                             k->str, m->card_path, sug);
+            else
+                diag_warning(d, &k->pos,
+                             "metric '%s' is not declared in %s", k->str,
+                             m->card_path);
+        }
+    }
+    free(names);
+}
+
+static void
+load_releases(struct project *p, struct model *m, const char *mrel,
+              struct diag *d)
+{
+    char *rdir_rel = xasprintf("%s/releases", mrel);
+    const char *rdir = disp(p, rdir_rel);
+    size_t n = 0;
+    char **names = file_is_dir(rdir) ? file_list(rdir, false, &n) : NULL;
+    m->releases = arena_alloc(p->arena, (n ? n : 1) * sizeof *m->releases);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = names[i];
+        size_t len = strlen(name);
+        char *rel = xasprintf("%s/%s", rdir_rel, name);
+        if (len < 6 || strcmp(name + len - 5, ".yaml") != 0) {
+            struct pos at = {disp(p, rel), 0, 0};
+            diag_warning(d, &at,
+                         "ignored: release records are <version>.yaml");
+            free(rel);
+            continue;
+        }
+        const struct node *root;
+        int rc = load_yaml(p, d, rel, &root);
+        const char *path = disp(p, rel);
+        free(rel);
+        if (rc < 0)
+            continue;
+        if (schema_check(&schema_release, root, path, d) < 0)
+            continue;
+        struct release *r = &m->releases[m->nreleases];
+        r->version = arena_strndup(p->arena, name, len - 5);
+        r->file = path;
+        r->node = root;
+        r->date = node_get_str(root, "date");
+        r->status = node_get_str(root, "status");
+        r->decision = node_get_str(root, "decision");
+        const struct node *v = node_get(root, "version");
+        if (v && node_is_scalar(v) && strcmp(v->str, r->version) != 0) {
+            diag_error(d, &v->pos,
+                       "version '%s' does not match the file name '%s'",
+                       v->str, name);
+            continue;
+        }
+        check_release_metrics(m, r, d);
+        m->nreleases++;
+    }
+    file_list_free(names);
+    free(rdir_rel);
+    qsort(m->releases, m->nreleases, sizeof *m->releases, release_cmp);
+}
+
+static void
+load_readme(struct project *p, struct model *m, const char *mrel,
+            struct diag *d)
+{
+    char *rel = xasprintf("%s/README.md", mrel);
+    const char *path = disp(p, rel);
+    if (!file_exists(path)) {
+        free(rel);
+        return;
+    }
+    struct buf b;
+    buf_init(&b);
+    if (project_read(p, d, NULL, rel, PAGE_MAX_BYTES, &b) == 0) {
+        struct front_matter fm;
+        if (markdown_front_matter(d, path, b.data, b.len, &fm) == 0) {
+            if (fm.present) {
+                struct node *n = NULL;
+                if (yml_parse(p->arena, d, path, b.data + fm.fm_off,
+                              fm.fm_len, fm.fm_line, &n) == 0)
+                    m->readme_fm = n;
+            }
+            char *html = markdown_html(b.data + fm.body_off,
+                                       b.len - fm.body_off);
+            m->readme_html = arena_strdup(p->arena, html);
+            m->readme_line = fm.body_line;
+            free(html);
+            m->readme_path = path;
+        }
+    }
+    buf_release(&b);
+    free(rel);
+}
+
+static void
+load_models(struct project *p, struct diag *d)
+{
+    const char *mdir = disp(p, "content/models");
+    size_t n = 0;
+    char **names = file_is_dir(mdir) ? file_list(mdir, false, &n) : NULL;
+    p->models = arena_alloc(p->arena, (n ? n : 1) * sizeof *p->models);
+    for (size_t i = 0; i < n; i++) {
+        char *mrel = xasprintf("content/models/%s", names[i]);
+        const char *dir = disp(p, mrel);
+        if (!file_is_dir(dir)) {
+            free(mrel);
+            continue;
+        }
+        if (!valid_id(names[i])) {
+            struct pos at = {dir, 0, 0};
+            diag_error(d, &at,
+                       "model folder name '%s' is not a valid id (use "
+                       "lowercase letters, digits, '-', '_' and '.')",
+                       names[i]);
+            free(mrel);
+            continue;
+        }
+        struct model *m = &p->models[p->nmodels++];
+        m->id = arena_strdup(p->arena, names[i]);
+        m->dir = dir;
+        char *crel = xasprintf("%s/model.yaml", mrel);
+        m->card_path = disp(p, crel);
+        if (file_exists(m->card_path)) {
+            const struct node *root;
+            if (load_yaml(p, d, crel, &root) == 0 &&
+                schema_check(&schema_model, root, m->card_path, d) == 0)
+                m->card = root;
+            else if (root && root->type == NODE_MAP)
+                m->card = root; /* keep what loaded; the build fails */
+        } else {
+            struct pos at = {dir, 0, 0};
+            diag_error(d, &at, "model folder has no model.yaml");
+        }
+        free(crel);
+        load_readme(p, m, mrel, d);
+        load_releases(p, m, mrel, d);
+        free(mrel);
+    }
+    file_list_free(names);
+}
+
+static int
+page_cmp(const void *x, const void *y)
+{
+    const struct page *a = x, *b = y;
+    if (a->weight != b->weight)
+        return a->weight < b->weight ? -1 : 1;
+    return strcmp(a->slug, b->slug);
+}
+
+static void
+load_pages(struct project *p, struct diag *d)
+{
+    const char *pdir = disp(p, "content/pages");
+    size_t n = 0;
+    char **names = file_is_dir(pdir) ? file_list(pdir, false, &n) : NULL;
+    p->pages = arena_alloc(p->arena, (n ? n : 1) * sizeof *p->pages);
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(names[i]);
+        if (len < 4 || strcmp(names[i] + len - 3, ".md") != 0)
+            continue;
+        char *rel = xasprintf("content/pages/%s", names[i]);
+        const char *path = disp(p, rel);
+        struct buf b;
+        buf_init(&b);
+        struct front_matter fm;
+        char *slug = xstrndup(names[i], len - 3);
+        if (!valid_id(slug)) {
+            struct pos at = {path, 0, 0};
+            diag_error(d, &at,
+                       "page file name '%s' is not a valid slug (use "
+                       "lowercase letters, digits and '-')",
+                       names[i]);
+        } else if (project_read(p, d, NULL, rel, PAGE_MAX_BYTES, &b) == 0 &&
+                   markdown_front_matter(d, path, b.data, b.len, &fm) == 0) {
+            struct node *root = NULL;
+            if (!fm.present) {
+                struct pos at = {path, 1, 1};
+                diag_error(d, &at,
+                           "page has no front matter; start it with "
+                           "'---', a 'title:' line and '---'");
+            } else if (yml_parse(p->arena, d, path, b.data + fm.fm_off,
+                                 fm.fm_len, fm.fm_line, &root) == 0 &&
+                       schema_check(&schema_page, root, path, d) == 0) {
+                struct page *pg = &p->pages[p->npages++];
+                pg->slug = arena_strdup(p->arena, slug);
+                pg->path = path;
+                pg->fm = root;
+                pg->title = node_get_str(root, "title");
+                const struct node *w = node_get(root, "weight");
+                pg->weight = w && w->type == NODE_INT ? w->v.i : 0;
+                char *html = markdown_html(b.data + fm.body_off,
+                                           b.len - fm.body_off);
+                pg->html = arena_strdup(p->arena, html);
+                free(html);
+            }
+        }
+        free(slug);
+        buf_release(&b);
+        free(rel);
+    }
+    file_list_free(names);
+    qsort(p->pages, p->npages, sizeof *p->pages, page_cmp);
+}
+
+static int
+input_cmp(const void *x, const void *y)
+{
+    const struct input_file *a = x, *b = y;
+    return strcmp(a->rel, b->rel);
+}
+
+static void
+set_epoch(struct project *p, struct diag *d)
+{
+    const char *env = getenv("SOURCE_DATE_EPOCH");
+    long long epoch = -1;
+    if (env && *env) {
+        char *end;
+        long long v = strtoll(env, &end, 10);
+        if (*end || v < 0)
+            diag_warning(d, NULL,
+                         "SOURCE_DATE_EPOCH='%s' is not a number of "
+                         "seconds; ignored",
+                         env);
+        else
+            epoch = v;
+    }
+    if (epoch < 0) {
+        /* Without it, the newest release date keeps builds reproducible. */
+        const char *latest = NULL;
+        for (size_t i = 0; i < p->nmodels; i++)
+            for (size_t j = 0; j < p->models[i].nreleases; j++) {
+                const char *dt = p->models[i].releases[j].date;
+                if (dt && (!latest || strcmp(dt, latest) > 0))
+                    latest = dt;
+            }
+        int y, m, dd;
+        epoch = 0;
+        if (latest && schema_is_date(latest, &y, &m, &dd)) {
+            struct tm tm = {0};
+            tm.tm_year = y - 1900;
+            tm.tm_mon = m - 1;
+            tm.tm_mday = dd;
+            epoch = (long long)timegm(&tm);
+        }
+    }
+    p->epoch = epoch;
+    time_t t = (time_t)epoch;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char date[32];
+    strftime(date, sizeof date, "%Y-%m-%d", &tm);
+    p->build_date = arena_strdup(p->arena, date);
+}
+
+int
+project_load(struct project *p, const char *root, struct diag *d)
+{
+    memset(p, 0, sizeof *p);
+    p->arena = arena_new();
+    p->root = arena_strdup(p->arena, root);
+    char abs[PATH_MAX];
+    if (!realpath(root, abs)) {
+        struct pos at = {root, 0, 0};
+        return diag_error(d, &at, "cannot open the project folder");
+    }
+    p->root_abs = arena_strdup(p->arena, abs);
+    p->content = disp(p, "content");
+    size_t before = diag_errors(d);
+    if (!file_is_dir(p->content)) {
+        struct pos at = {p->content, 0, 0};
+        return diag_error(d, &at,
+                          "no content/ folder here; is this a dossier "
+                          "project? (use -C DIR)");
+    }
+    p->site_path = disp(p, "content/site.yaml");
+    const struct node *site;
+    if (load_yaml(p, d, "content/site.yaml", &site) == 0 &&
+        schema_check(&schema_site, site, p->site_path, d) == 0)
+        p->site = site;
+    load_models(p, d);
+    load_pages(p, d);
+    qsort(p->inputs, p->ninputs, sizeof *p->inputs, input_cmp);
+    set_epoch(p, d);
+    return diag_errors(d) > before ? -1 : 0;
+}
+
+void
+project_release(struct project *p)
+{
+    free(p->inputs);
+    arena_free(p->arena);
+    memset(p, 0, sizeof *p);
+}

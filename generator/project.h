@@ -1,0 +1,88 @@
+/* project: the load and validate stages.
+ * Reads a governance repository (content/site.yaml, content/models/<id>/,
+ * content/pages/ *.md) into one immutable document tree with positions,
+ * hashes every input file (SHA-256) for the audit trail, and checks every
+ * file against its schema and the cross references between files. All of
+ * it is owned by the project's arena. */
+#ifndef DOSSIER_PROJECT_H
+#define DOSSIER_PROJECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "diag.h"
+#include "node.h"
+
+struct input_file {
+    const char *path; /* as shown in diagnostics and the audit trail */
+    const char *rel;  /* relative to the project root */
+    size_t size;
+    char sha256[65];
+};
+
+struct release {
+    const char *version;
+    const char *file; /* path of the record */
+    const struct node *node;
+    const char *date;   /* YYYY-MM-DD, validated */
+    const char *status;
+    const char *decision;
+};
+
+struct model {
+    const char *id;
+    const char *dir;            /* display path of the model folder */
+    const char *card_path;      /* display path of model.yaml */
+    const struct node *card;    /* model.yaml root map, or NULL */
+    const char *readme_path;    /* display path of README.md, or NULL */
+    const struct node *readme_fm; /* README front matter, or NULL */
+    const char *readme_html;    /* rendered README body, or NULL */
+    unsigned readme_line;
+    struct release *releases;   /* sorted by date, then version */
+    size_t nreleases;
+};
+
+struct page {
+    const char *slug;
+    const char *path;  /* display path of the .md file */
+    const char *title;
+    const struct node *fm;
+    const char *html;
+    long long weight;
+};
+
+struct project {
+    struct arena *arena;
+    const char *root;      /* display path of the project folder */
+    const char *root_abs;  /* resolved absolute path */
+    const char *content;   /* display path of content/ */
+    const struct node *site;
+    const char *site_path;
+    struct model *models; /* sorted by id */
+    size_t nmodels;
+    struct page *pages;   /* sorted by weight, then slug */
+    size_t npages;
+    struct input_file *inputs; /* sorted by path */
+    size_t ninputs, capinputs;
+    long long epoch;       /* build time: SOURCE_DATE_EPOCH or latest release */
+    const char *build_date; /* YYYY-MM-DD of epoch, UTC */
+};
+
+/* Loads and validates the project in root. Returns 0 when no error was
+ * reported (warnings allowed), else -1; the project is filled as far as
+ * loading got either way and must be released with project_release(). */
+int project_load(struct project *p, const char *root, struct diag *d);
+void project_release(struct project *p);
+
+/* Reads a file of the project, records its size and SHA-256 among the
+ * inputs, and appends its bytes to out. rel is relative to the root. */
+int project_read(struct project *p, struct diag *d, const struct pos *ref,
+                 const char *rel, size_t limit, struct buf *out);
+
+/* Compares version strings the way people number releases: numeric parts
+ * as numbers ("1.10" after "1.9"), other parts bytewise. */
+int project_version_cmp(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,230 @@
+/* site: pages, JSON twins and assets (see site.h). */
+#include "site.h"
+
+#include <errno.h>
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "file.h"
+#include "json.h"
+#include "luadata.h"
+#include "xmem.h"
+
+static const struct input_file *
+find_input(const struct project *p, const char *path)
+{
+    for (size_t i = 0; i < p->ninputs; i++)
+        if (strcmp(p->inputs[i].path, path) == 0)
+            return &p->inputs[i];
+    return NULL;
+}
+
+static void
+json_source(struct json *j, const struct project *p, const char *path)
+{
+    const struct input_file *f = path ? find_input(p, path) : NULL;
+    if (!f) {
+        json_null(j);
+        return;
+    }
+    json_object_begin(j);
+    json_kv(j, "path", f->rel);
+    json_kv(j, "sha256", f->sha256);
+    json_key(j, "size");
+    json_int(j, (long long)f->size);
+    json_object_end(j);
+}
+
+void
+site_model_json(const struct project *p, const struct model *m,
+                const char *version, struct buf *out)
+{
+    struct json j;
+    json_init(&j, out);
+    json_object_begin(&j);
+    json_kv(&j, "id", m->id);
+    json_kv(&j, "generator", version);
+    json_kv(&j, "build_date", p->build_date);
+    json_key(&j, "source");
+    json_source(&j, p, m->card_path);
+    json_key(&j, "card");
+    json_node(&j, m->card);
+    if (m->readme_path) {
+        json_key(&j, "readme");
+        json_source(&j, p, m->readme_path);
+    }
+    json_key(&j, "releases");
+    json_array_begin(&j);
+    for (size_t i = 0; i < m->nreleases; i++) {
+        const struct release *r = &m->releases[i];
+        json_object_begin(&j);
+        json_kv(&j, "version", r->version);
+        json_key(&j, "source");
+        json_source(&j, p, r->file);
+        const struct node *n = r->node;
+        for (size_t k = 0; n && k < n->n; k++) {
+            if (strcmp(n->pairs[k].key->str, "version") == 0)
+                continue;
+            json_key(&j, n->pairs[k].key->str);
+            json_node(&j, n->pairs[k].value);
+        }
+        json_object_end(&j);
+    }
+    json_array_end(&j);
+    json_object_end(&j);
+}
+
+static int
+write_out(const char *outdir, const char *rel, const struct buf *b,
+          struct diag *d, struct site_stats *st)
+{
+    char *path = file_join(outdir, rel);
+    int rc = file_write(path, b->data, b->len);
+    if (rc < 0)
+        diag_error(d, NULL, "cannot write '%s': %s", path, strerror(errno));
+    free(path);
+    if (rc == 0) {
+        st->files++;
+        st->bytes += b->len;
+    }
+    return rc;
+}
+
+/* Pushes a page context { page = { path, title, kind } } and leaves it on
+ * the stack; the caller adds fields and renders. */
+static void
+push_ctx(lua_State *L, const char *path, const char *kind)
+{
+    lua_newtable(L);
+    lua_newtable(L);
+    lua_pushstring(L, path);
+    lua_setfield(L, -2, "path");
+    lua_pushstring(L, kind);
+    lua_setfield(L, -2, "kind");
+    lua_setfield(L, -2, "page");
+}
+
+static int
+render_page(struct template_engine *e, const char *tmpl, const char *outdir,
+            const char *rel, struct diag *d, struct site_stats *st)
+{
+    struct buf b;
+    buf_init(&b);
+    int rc = template_render(e, tmpl, &b, d);
+    if (rc == 0) {
+        rc = write_out(outdir, rel, &b, d, st);
+        if (rc == 0)
+            st->pages++;
+    }
+    buf_release(&b);
+    return rc;
+}
+
+/* Copies the theme's assets/ folder (flat and one level deep). */
+static int
+copy_assets(const char *src, const char *dst, struct diag *d,
+            struct site_stats *st)
+{
+    size_t n;
+    char **names = file_list(src, false, &n);
+    if (!names)
+        return 0;
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *from = file_join(src, names[i]);
+        char *to = file_join(dst, names[i]);
+        if (file_is_dir(from)) {
+            if (copy_assets(from, to, d, st) < 0)
+                rc = -1;
+        } else {
+            struct buf b;
+            buf_init(&b);
+            if (file_read(d, NULL, from, 64u << 20, &b) < 0 ||
+                file_write(to, b.data, b.len) < 0) {
+                rc = diag_error(d, NULL, "cannot copy '%s'", from);
+            } else {
+                st->files++;
+                st->bytes += b.len;
+            }
+            buf_release(&b);
+        }
+        free(from);
+        free(to);
+    }
+    file_list_free(names);
+    return rc;
+}
+
+int
+site_render(const struct project *p, const char *outdir,
+            const struct site_options *o, struct diag *d,
+            struct site_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    struct template_engine *e =
+        template_engine_new(o->templates_dirs, o->templates_displays,
+                            o->ntemplates, &o->limits, d);
+    if (!e)
+        return -1;
+    lua_State *L = template_engine_lua(e);
+    luadata_push_site(L, p, o->version);
+    template_set_global(e, "site");
+
+    int rc = 0;
+    push_ctx(L, "index.html", "portfolio");
+    if (render_page(e, "index.html", outdir, "index.html", d, st) < 0)
+        rc = -1;
+
+    for (size_t i = 0; i < p->nmodels; i++) {
+        const struct model *m = &p->models[i];
+        char *rel = xasprintf("models/%s/index.html", m->id);
+        push_ctx(L, rel, "model");
+        lua_getfield(L, LUA_REGISTRYINDEX, "dossier.G");
+        lua_getfield(L, -1, "site");
+        lua_getfield(L, -1, "model_by_id");
+        lua_getfield(L, -1, m->id);
+        lua_setfield(L, -5, "model");
+        lua_pop(L, 3);
+        if (render_page(e, "model.html", outdir, rel, d, st) < 0)
+            rc = -1;
+        free(rel);
+
+        struct buf b;
+        buf_init(&b);
+        site_model_json(p, m, o->version, &b);
+        rel = xasprintf("models/%s/model.json", m->id);
+        if (write_out(outdir, rel, &b, d, st) < 0)
+            rc = -1;
+        free(rel);
+        buf_release(&b);
+    }
+
+    for (size_t i = 0; i < p->npages; i++) {
+        const struct page *pg = &p->pages[i];
+        char *rel = xasprintf("pages/%s.html", pg->slug);
+        push_ctx(L, rel, "page");
+        lua_getfield(L, LUA_REGISTRYINDEX, "dossier.G");
+        lua_getfield(L, -1, "site");
+        lua_getfield(L, -1, "pages");
+        lua_rawgeti(L, -1, (lua_Integer)i + 1);
+        lua_setfield(L, -5, "doc");
+        lua_pop(L, 3);
+        if (render_page(e, "page.html", outdir, rel, d, st) < 0)
+            rc = -1;
+        free(rel);
+    }
+
+    /* Assets overlay like templates: copy the built-in theme's first, then
+     * the project's own over them. */
+    char *dst = file_join(outdir, "assets");
+    for (size_t i = o->ntemplates; i-- > 0;) {
+        char *assets = file_join(o->templates_dirs[i], "assets");
+        if (copy_assets(assets, dst, d, st) < 0)
+            rc = -1;
+        free(assets);
+    }
+    free(dst);
+    template_engine_free(e);
+    return rc;
+}

@@ -1,0 +1,40 @@
+/* site: the render stage for the HTML site.
+ * Decides which pages exist (portfolio, one card per model, free pages),
+ * renders each through its Lua template, writes the JSON twins and copies
+ * the theme's assets. Writes only below the output folder it is given. */
+#ifndef DOSSIER_SITE_H
+#define DOSSIER_SITE_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "project.h"
+#include "template.h"
+
+struct site_options {
+    /* template folders, first match wins, and how each is shown */
+    const char *const *templates_dirs;
+    const char *const *templates_displays;
+    size_t ntemplates;
+    const char *version;           /* "dossier X.Y.Z" */
+    struct template_limits limits;
+};
+
+struct site_stats {
+    size_t pages;  /* HTML pages written */
+    size_t files;  /* all files written */
+    size_t bytes;
+};
+
+/* Renders p into outdir. Returns 0, or -1 when any page failed (every
+ * failure reported to d); what was written stays in outdir, which the
+ * caller discards. */
+int site_render(const struct project *p, const char *outdir,
+                const struct site_options *o, struct diag *d,
+                struct site_stats *st);
+
+/* Writes the JSON twin of model m (exposed for tests). */
+void site_model_json(const struct project *p, const struct model *m,
+                     const char *version, struct buf *out);
+
+#endif

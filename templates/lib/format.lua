@@ -1,0 +1,101 @@
+-- format: how dates, numbers and labels read on the pages.
+-- Presentation lives here so a team can change it without touching C.
+local M = {}
+
+local months = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" }
+
+-- "2025-06-12" -> "12 Jun 2025"; anything else is returned as given.
+function M.date(s)
+  if type(s) ~= "string" then return s end
+  local y, m, d = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
+  if not y then return s end
+  return string.format("%d %s %s", tonumber(d), months[tonumber(m)], y)
+end
+
+-- Separators by locale: en-* 1,234.5; de/fr/es/it/nl 1.234,5 (fr uses a
+-- narrow no-break space for thousands).
+local function separators(locale)
+  locale = locale or "en-GB"
+  local lang = locale:match("^(%a%a)") or "en"
+  if lang == "fr" then return "\u{202F}", "," end
+  if lang == "de" or lang == "es" or lang == "it" or lang == "nl"
+     or lang == "pt" or lang == "da" then
+    return ".", ","
+  end
+  if lang == "ch" then return "'", "." end
+  return ",", "."
+end
+
+local function group(intpart, sep)
+  local out = intpart:reverse():gsub("(%d%d%d)", "%1" .. sep:reverse())
+  out = out:reverse()
+  if out:sub(1, #sep) == sep then out = out:sub(#sep + 1) end
+  return out
+end
+
+-- number(1234.5, 1) -> "1,234.5" in the site's locale.
+function M.number(x, decimals, locale)
+  if type(x) ~= "number" then return tostring(x or "") end
+  if x ~= x or x == math.huge or x == -math.huge then return "n/a" end
+  local thousands, point = separators(locale or (site and site.locale))
+  local s = string.format("%." .. (decimals or 0) .. "f", math.abs(x))
+  local int, frac = s:match("^(%d+)%.?(%d*)$")
+  local r = group(int, thousands)
+  if frac and #frac > 0 then r = r .. point .. frac end
+  if x < 0 and tonumber(s) ~= 0 then r = "\u{2212}" .. r end
+  return r
+end
+
+function M.percent(x, decimals)
+  if type(x) ~= "number" then return tostring(x or "") end
+  return M.number(x * 100, decimals or 1) .. "%"
+end
+
+local symbols = { USD = "$", EUR = "€", GBP = "£", JPY = "¥", CHF = "CHF ",
+                  CAD = "CA$", AUD = "A$", INR = "₹", SEK = "SEK ",
+                  NOK = "NOK ", DKK = "DKK " }
+
+function M.money(x, currency, decimals)
+  currency = currency or (site and site.currency) or "USD"
+  local sym = symbols[currency] or (currency .. " ")
+  if type(x) ~= "number" then return tostring(x or "") end
+  local s = M.number(math.abs(x), decimals or 0)
+  return (x < 0 and "\u{2212}" or "") .. sym .. s
+end
+
+-- A metric value as the page should show it, from its declared format.
+-- raw is the text exactly as written in the input; it wins for plain
+-- ratios so a figure is never rounded into one the input did not give.
+function M.metric(value, fmt, raw)
+  if value == nil then return "—" end
+  if fmt == "percent" then return M.number(value, 1) .. "%" end
+  if fmt == "duration_ms" then return M.number(value, 0) .. " ms" end
+  if fmt == "currency" then return M.money(value) end
+  if raw then return raw end
+  return tostring(value)
+end
+
+-- Lists in model.yaml may be written as one string.
+function M.list(x)
+  if x == nil then return {} end
+  if type(x) == "table" then return x end
+  return { x }
+end
+
+local labels = {
+  high = "High risk", limited = "Limited risk", minimal = "Minimal risk",
+  prohibited = "Prohibited", classic = "Classic ML", llm = "LLM",
+  provider = "Provider", deployer = "Deployer",
+  ideation = "Ideation", development = "Development",
+  validation = "Validation", production = "Production", retired = "Retired",
+  staging = "Staging", rejected = "Rejected", approved = "Approved",
+  conditional = "Conditional", pending = "Pending",
+}
+
+function M.label(key)
+  if key == nil then return "" end
+  return labels[key] or (tostring(key):gsub("_", " "):gsub("^%l", string.upper))
+end
+
+return M
