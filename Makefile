@@ -16,7 +16,7 @@ OBJS    = $(SRCS:generator/%.c=$(BUILD)/obj/%.o)
 LIBOBJS = $(LIBSRCS:generator/%.c=$(BUILD)/obj/%.o)
 DEPS_OK = $(BUILD)/.deps-ok
 
-.PHONY: all site test clean deps bench format format-check golden-update
+.PHONY: all site test clean deps bench format format-check golden-update asan
 
 all: $(BUILD)/dossier
 
@@ -33,8 +33,20 @@ $(BUILD)/obj/%.o: generator/%.c | $(DEPS_OK)
 $(BUILD)/dossier: $(OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
 
+# The same program built with AddressSanitizer and UBSan, for the tests.
+asan:
+	$(MAKE) BUILD=build/asan \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address,undefined" build/asan/dossier build/asan/libdossier.a
+
 $(BUILD)/libdossier.a: $(LIBOBJS)
 	rm -f $@ && ar rcs $@ $(LIBOBJS)
+
+# Unit tests: one cmocka binary per tests/unit/test_<noun>.c.
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdossier.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Igenerator -o $@ $< $(BUILD)/libdossier.a \
+		$(LDFLAGS) $(LIBS) $$(pkg-config --libs cmocka)
 
 site: $(BUILD)/dossier
 	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || echo 0)} \
@@ -56,3 +68,6 @@ format-check:
 	clang-format --dry-run -Werror generator/*.c generator/*.h tests/unit/*.c
 
 -include $(OBJS:.o=.d)
+
+golden-update: $(BUILD)/dossier
+	GOLDEN_UPDATE=1 SUITES=golden sh tests/run.sh

@@ -102,7 +102,8 @@ entry_cmp(const void *a, const void *b)
 void
 diag_print(struct diag *d, FILE *fp)
 {
-    qsort(d->v, d->n, sizeof *d->v, entry_cmp);
+    if (d->n > 1)
+        qsort(d->v, d->n, sizeof *d->v, entry_cmp);
     for (size_t i = 0; i < d->n; i++) {
         const struct diag_entry *e = &d->v[i];
         const char *lv = e->level == DIAG_ERROR     ? "error"
@@ -124,31 +125,34 @@ diag_print(struct diag *d, FILE *fp)
     }
 }
 
+/* Optimal-string-alignment distance: Levenshtein plus adjacent
+ * transpositions, so "onwer" is one edit from "owner". */
 static size_t
-lev(const char *a, const char *b)
+edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 64 || lb > 64)
         return (size_t)-1;
-    size_t row[65];
+    size_t m[65][65];
+    for (size_t i = 0; i <= la; i++)
+        m[i][0] = i;
     for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
+        m[0][j] = j;
     for (size_t i = 1; i <= la; i++) {
-        size_t prev = row[0];
-        row[0] = i;
         for (size_t j = 1; j <= lb; j++) {
-            size_t cur = row[j];
             size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t best = prev + cost;
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            prev = cur;
+            size_t best = m[i - 1][j - 1] + cost;
+            if (m[i - 1][j] + 1 < best)
+                best = m[i - 1][j] + 1;
+            if (m[i][j - 1] + 1 < best)
+                best = m[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+                a[i - 2] == b[j - 1] && m[i - 2][j - 2] + 1 < best)
+                best = m[i - 2][j - 2] + 1;
+            m[i][j] = best;
         }
     }
-    return row[lb];
+    return m[la][lb];
 }
 
 const char *
@@ -162,7 +166,7 @@ diag_suggest(const char *word, const char *const *cands, size_t ncands)
     if (limit > 3)
         limit = 3;
     for (size_t i = 0; i < ncands; i++) {
-        size_t dist = lev(word, cands[i]);
+        size_t dist = edit_distance(word, cands[i]);
         if (dist <= limit && dist < bestd) {
             bestd = dist;
             best = cands[i];

@@ -120,8 +120,9 @@ builtin_theme(void)
     if (!slash)
         return NULL;
     *slash = '\0';
-    const char *rels[] = {"../templates", "../share/dossier/templates"};
-    for (size_t i = 0; i < 2; i++) {
+    const char *rels[] = {"../templates", "../../templates",
+                          "../share/dossier/templates"};
+    for (size_t i = 0; i < 3; i++) {
         char *t = file_join(exe, rels[i]);
         int ok = file_is_dir(t) && realpath(t, real);
         free(t);

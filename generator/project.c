@@ -253,6 +253,17 @@ load_readme(struct project *p, struct model *m, const char *mrel,
     free(rel);
 }
 
+/* "<" followed by a letter, "/" or "!": the start of a tag or comment. */
+static bool
+looks_like_markup(const char *s)
+{
+    for (; *s; s++)
+        if (s[0] == '<' && (isalpha((unsigned char)s[1]) || s[1] == '/' ||
+                            s[1] == '!'))
+            return true;
+    return false;
+}
+
 static void
 load_models(struct project *p, struct diag *d)
 {
@@ -293,6 +304,12 @@ load_models(struct project *p, struct diag *d)
             diag_error(d, &at, "model folder has no model.yaml");
         }
         free(crel);
+        const struct node *name = m->card ? node_get(m->card, "name") : NULL;
+        if (name && node_is_scalar(name) && looks_like_markup(name->str))
+            diag_error(d, &name->pos,
+                       "model name '%s' contains HTML markup; names are "
+                       "plain text",
+                       name->str);
         load_readme(p, m, mrel, d);
         load_releases(p, m, mrel, d);
         free(mrel);
@@ -442,7 +459,8 @@ project_load(struct project *p, const char *root, struct diag *d)
         p->site = site;
     load_models(p, d);
     load_pages(p, d);
-    qsort(p->inputs, p->ninputs, sizeof *p->inputs, input_cmp);
+    if (p->ninputs > 1)
+        qsort(p->inputs, p->ninputs, sizeof *p->inputs, input_cmp);
     set_epoch(p, d);
     return diag_errors(d) > before ? -1 : 0;
 }

@@ -188,9 +188,9 @@ count_hook(lua_State *L, lua_Debug *ar)
     e->ticks += HOOK_EVERY;
     if (e->ticks > e->lim.instructions)
         luaL_error(L,
-                   "template exceeded the instruction limit (%lu "
+                   "template exceeded the instruction limit (%I "
                    "instructions); is there an endless loop?",
-                   e->lim.instructions);
+                   (lua_Integer)e->lim.instructions);
 }
 
 static struct template_engine *

@@ -2,6 +2,7 @@
 #include "yml.h"
 
 #include <errno.h>
+#include <glib.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,12 +91,21 @@ static int
 report_parser_error(struct loader *l, yaml_parser_t *p)
 {
     if (p->error == YAML_READER_ERROR) {
-        struct pos at = offset_pos(l, p->problem_offset);
-        if (p->problem_value != -1 && strstr(p->problem, "UTF-8"))
+        if (strstr(p->problem, "UTF-8")) {
+            /* libyaml points past the broken sequence; point at its first
+             * byte, which is the one the user has to fix. */
+            const gchar *end = NULL;
+            g_utf8_validate(l->text, (gssize)l->len, &end);
+            size_t off = end ? (size_t)(end - l->text) : p->problem_offset;
+            struct pos at = offset_pos(l, off);
+            unsigned char byte = off < l->len ? (unsigned char)l->text[off]
+                                              : 0;
             return diag_error(l->d, &at,
-                              "invalid UTF-8 (byte 0x%02X): %s; save the "
-                              "file as UTF-8",
-                              (unsigned)p->problem_value & 0xff, p->problem);
+                              "invalid UTF-8 byte 0x%02X; save the file as "
+                              "UTF-8",
+                              byte);
+        }
+        struct pos at = offset_pos(l, p->problem_offset);
         return diag_error(l->d, &at, "%s", p->problem);
     }
     if (p->error == YAML_MEMORY_ERROR)

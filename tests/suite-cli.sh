@@ -1,0 +1,91 @@
+# Command-line behaviour: exit codes, determinism, atomic publish,
+# containment. Works on a copy of the golden fixture under build/cli.
+CLI=build/cli
+rm -rf "$CLI"
+mkdir -p "$CLI"
+cp -r tests/golden/mini/content "$CLI/content"
+
+out=$("$DOSSIER" --version 2>&1); st=$?
+[ $st -eq 0 ] && [ "$out" = "dossier 0.1.0" ] && pass "cli/version" || fail "cli/version" "$st $out"
+out=$("$DOSSIER" --help 2>&1); st=$?
+[ $st -eq 0 ] && echo "$out" | grep -q "dossier build" && pass "cli/help" || fail "cli/help" "$out"
+"$DOSSIER" >/dev/null 2>&1; st=$?
+[ $st -eq 2 ] && pass "cli/no-command-exit-2" || fail "cli/no-command-exit-2" "exit $st"
+"$DOSSIER" build --frobnicate >/dev/null 2>&1; st=$?
+[ $st -eq 2 ] && pass "cli/unknown-option-exit-2" || fail "cli/unknown-option-exit-2" "exit $st"
+"$DOSSIER" publish >/dev/null 2>&1; st=$?
+[ $st -eq 2 ] && pass "cli/unknown-command-exit-2" || fail "cli/unknown-command-exit-2" "exit $st"
+"$DOSSIER" build -C >/dev/null 2>&1; st=$?
+[ $st -eq 2 ] && pass "cli/missing-value-exit-2" || fail "cli/missing-value-exit-2" "exit $st"
+out=$("$DOSSIER" build -q -C build/cli/no-such-dir 2>&1); st=$?
+[ $st -eq 1 ] && [ "$out" = "build/cli/no-such-dir: error: cannot open the project folder" ] \
+    && pass "cli/missing-project" || fail "cli/missing-project" "exit $st: $out"
+
+out=$("$DOSSIER" check -C "$CLI" 2>&1); st=$?
+[ $st -eq 0 ] && pass "cli/check-ok" || fail "cli/check-ok" "$out"
+[ ! -e "$CLI/out" ] && pass "cli/check-writes-nothing" || fail "cli/check-writes-nothing"
+
+out=$("$DOSSIER" build -q -C "$CLI" 2>&1); st=$?
+[ $st -eq 0 ] && [ -f "$CLI/out/index.html" ] && pass "cli/build-ok" || fail "cli/build-ok" "$out"
+[ -z "$out" ] && pass "cli/quiet-is-quiet" || fail "cli/quiet-is-quiet" "$out"
+ls -d "$CLI"/out.tmp-* >/dev/null 2>&1 && fail "cli/no-temp-left" || pass "cli/no-temp-left"
+
+# Deterministic: a second build is byte-identical.
+(cd "$CLI/out" && find . -type f | sort | xargs sha256sum) >"$CLI/first.sums"
+"$DOSSIER" build -q -C "$CLI" >/dev/null 2>&1
+(cd "$CLI/out" && find . -type f | sort | xargs sha256sum) >"$CLI/second.sums"
+cmp -s "$CLI/first.sums" "$CLI/second.sums" && pass "cli/deterministic" \
+    || fail "cli/deterministic" "$(diff "$CLI/first.sums" "$CLI/second.sums")"
+
+# A different SOURCE_DATE_EPOCH changes only the dates it should.
+SOURCE_DATE_EPOCH=1700000000 "$DOSSIER" build -q -C "$CLI" -o "$CLI/out2" >/dev/null 2>&1
+grep -q '2023-11-14' "$CLI/out2/index.html" && pass "cli/source-date-epoch" || fail "cli/source-date-epoch"
+
+# A failing build leaves the previous out/ byte for byte as it was.
+cp "$CLI/content/models/loan-check/model.yaml" "$CLI/model.yaml.bak"
+printf 'risk_class: [broken\n' >>"$CLI/content/models/loan-check/model.yaml"
+"$DOSSIER" build -q -C "$CLI" >/dev/null 2>&1; st=$?
+(cd "$CLI/out" && find . -type f | sort | xargs sha256sum) >"$CLI/after.sums"
+[ $st -eq 1 ] && cmp -s "$CLI/first.sums" "$CLI/after.sums" && pass "cli/failed-build-keeps-out" \
+    || fail "cli/failed-build-keeps-out" "exit $st"
+cp "$CLI/model.yaml.bak" "$CLI/content/models/loan-check/model.yaml"
+
+# --strict turns a warning into a failure.
+printf 'colour: blue\n' >>"$CLI/content/site.yaml"
+"$DOSSIER" build -q -C "$CLI" >/dev/null 2>&1; st=$?
+[ $st -eq 0 ] && pass "cli/warning-builds" || fail "cli/warning-builds" "exit $st"
+out=$("$DOSSIER" build -q --strict -C "$CLI" 2>&1); st=$?
+[ $st -eq 1 ] && echo "$out" | grep -q "site.yaml:.*: error: unknown key 'colour'" \
+    && pass "cli/strict" || fail "cli/strict" "exit $st: $out"
+sed -i '/^colour: blue$/d' "$CLI/content/site.yaml"
+
+# Output outside the project, or over the project, is refused (exit 3).
+"$DOSSIER" build -q -C "$CLI" -o /tmp/dossier-outside-$$ >/dev/null 2>&1; st=$?
+[ $st -eq 3 ] && [ ! -e /tmp/dossier-outside-$$ ] && pass "cli/refuse-outside" || fail "cli/refuse-outside" "exit $st"
+"$DOSSIER" build -q -C "$CLI" -o "$CLI" >/dev/null 2>&1; st=$?
+[ $st -eq 3 ] && [ -d "$CLI/content" ] && pass "cli/refuse-project" || fail "cli/refuse-project" "exit $st"
+mkdir -p "$CLI/notes" && echo keep >"$CLI/notes/keep.txt"
+"$DOSSIER" build -q -C "$CLI" -o "$CLI/notes" >/dev/null 2>&1; st=$?
+[ $st -eq 3 ] && [ -f "$CLI/notes/keep.txt" ] && pass "cli/refuse-foreign-folder" || fail "cli/refuse-foreign-folder" "exit $st"
+
+# A stale temporary folder from a killed build is cleaned up.
+mkdir -p "$CLI/out.tmp-999999/models"
+"$DOSSIER" build -q -C "$CLI" >/dev/null 2>&1
+[ ! -e "$CLI/out.tmp-999999" ] && pass "cli/stale-temp-removed" || fail "cli/stale-temp-removed"
+
+# Nothing outside the project is opened for writing, and nothing outside
+# the project and the theme is read (system libraries and fonts aside).
+if command -v strace >/dev/null 2>&1; then
+    strace -f -qq -e trace=open,openat,creat,mkdir,mkdirat,rename,renameat,renameat2,unlink,unlinkat \
+        -o "$CLI/strace.log" "$DOSSIER" build -q -C "$CLI" >/dev/null 2>&1
+    here=$(cd "$CLI" && pwd)
+    bad=$(grep -E 'O_WRONLY|O_RDWR|O_CREAT|mkdir|rename|unlink' "$CLI/strace.log" \
+        | grep -v '= -1' | grep -oE '"[^"]*"' | tr -d '"' \
+        | while read -r p; do
+            case "$p" in /*) ab=$p ;; *) ab="$ROOT/$p" ;; esac
+            case "$ab" in "$here"/*) ;; /dev/*|/proc/*) ;; *) echo "$p" ;; esac
+        done | sort -u)
+    [ -z "$bad" ] && pass "cli/writes-only-inside" || fail "cli/writes-only-inside" "$bad"
+else
+    fail "cli/writes-only-inside" "strace is not installed"
+fi
