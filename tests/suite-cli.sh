@@ -89,3 +89,7 @@ if command -v strace >/dev/null 2>&1; then
 else
     fail "cli/writes-only-inside" "strace is not installed"
 fi
+
+# The manual page is valid mdoc.
+out=$(mandoc -Tlint docs/dossier.1 2>&1); st=$?
+[ $st -eq 0 ] && pass "cli/man-page-lint" || fail "cli/man-page-lint" "$out"
