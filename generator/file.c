@@ -32,8 +32,9 @@ file_read(struct diag *d, const struct pos *ref, const char *path,
     if ((unsigned long long)st.st_size > limit) {
         close(fd);
         return diag_error(d, at,
-                          "file is too large (%lld bytes; the limit is %zu)",
-                          (long long)st.st_size, limit);
+                          "file is too large (%lld bytes; the limit is %zu "
+                          "MiB)",
+                          (long long)st.st_size, limit >> 20);
     }
     buf_grow(out, (size_t)st.st_size);
     for (;;) {
@@ -53,8 +54,9 @@ file_read(struct diag *d, const struct pos *ref, const char *path,
         out->data[out->len] = '\0';
         if (out->len > limit) {
             close(fd);
-            return diag_error(d, at, "file is too large (the limit is %zu)",
-                              limit);
+            return diag_error(d, at,
+                              "file is too large (the limit is %zu MiB)",
+                              limit >> 20);
         }
     }
     close(fd);
@@ -219,6 +221,12 @@ file_join(const char *a, const char *b)
 bool
 file_within(const char *root, const char *path)
 {
+    /* A link whose target does not exist cannot be judged, and opening
+     * it later would follow it wherever it then points: refuse it. */
+    struct stat lst, st;
+    if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) &&
+        stat(path, &st) != 0)
+        return false;
     char *copy = xstrdup(path);
     char resolved[PATH_MAX];
     /* Walk up to the deepest existing ancestor, then resolve it. */

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <math.h>
 
 #include "file.h"
 #include "markdown.h"
@@ -27,6 +29,12 @@ disp(struct project *p, const char *rel)
     return arena_printf(p->arena, "%s/%s", p->root, rel);
 }
 
+const char *
+project_path(struct project *p, const char *rel)
+{
+    return disp(p, rel);
+}
+
 int
 project_read(struct project *p, struct diag *d, const struct pos *ref,
              const char *rel, size_t limit, struct buf *out)
@@ -34,10 +42,23 @@ project_read(struct project *p, struct diag *d, const struct pos *ref,
     const char *path = disp(p, rel);
     if (!file_within(p->root_abs, path)) {
         struct pos self = {path, 0, 0};
+        char target[PATH_MAX];
+        ssize_t n = readlink(path, target, sizeof target - 1);
+        if (n > 0) {
+            target[n] = '\0';
+            return diag_error(d, ref ? ref : &self,
+                              "symbolic link to '%s' leads outside the "
+                              "project folder; it is not read",
+                              target);
+        }
         return diag_error(d, ref ? ref : &self,
                           "'%s' leads outside the project folder; it is "
                           "not read",
                           rel);
+    }
+    if (!file_exists(path)) {
+        struct pos self = {path, 0, 0};
+        return diag_error(d, ref ? ref : &self, "file not found");
     }
     size_t before = out->len;
     if (file_read(d, ref, path, limit, out) < 0)
@@ -119,6 +140,19 @@ valid_id(const char *s)
     return true;
 }
 
+/* A folder reached through a link that leads out is refused whole. */
+static bool
+folder_inside(struct project *p, const char *dir, struct diag *d)
+{
+    if (file_within(p->root_abs, dir))
+        return true;
+    struct pos at = {dir, 0, 0};
+    diag_error(d, &at,
+               "folder leads outside the project folder (through a "
+               "symbolic link); it is not read");
+    return false;
+}
+
 static int
 release_cmp(const void *x, const void *y)
 {
@@ -147,10 +181,20 @@ check_release_metrics(struct model *m, const struct release *r,
         const struct node *k = metrics->pairs[i].key;
         const struct node *v = metrics->pairs[i].value;
         double x;
-        if (!node_number(v, &x))
-            diag_error(d, &v->pos, "metric '%s' must be a number, not %s '%s'",
-                       k->str, node_type_name(v->type),
-                       node_is_scalar(v) ? v->str : "");
+        if (!node_number(v, &x)) {
+            if (v->type == NODE_STR)
+                diag_error(d, &v->pos, "metric '%s' must be a number, not "
+                                       "'%s'",
+                           k->str, v->str);
+            else
+                diag_error(d, &v->pos, "metric '%s' must be a number, not "
+                                       "a %s",
+                           k->str, node_type_name(v->type));
+        } else if (!isfinite(x)) {
+            diag_error(d, &v->pos, "metric '%s' is '%s'; it must be a "
+                                   "finite number",
+                       k->str, v->str);
+        }
         bool known = false;
         for (size_t j = 0; j < nn; j++)
             known |= strcmp(names[j], k->str) == 0;
@@ -177,7 +221,9 @@ load_releases(struct project *p, struct model *m, const char *mrel,
     char *rdir_rel = xasprintf("%s/releases", mrel);
     const char *rdir = disp(p, rdir_rel);
     size_t n = 0;
-    char **names = file_is_dir(rdir) ? file_list(rdir, false, &n) : NULL;
+    char **names = file_is_dir(rdir) && folder_inside(p, rdir, d)
+                       ? file_list(rdir, false, &n)
+                       : NULL;
     m->releases = arena_alloc(p->arena, (n ? n : 1) * sizeof *m->releases);
     for (size_t i = 0; i < n; i++) {
         const char *name = names[i];
@@ -187,6 +233,19 @@ load_releases(struct project *p, struct model *m, const char *mrel,
             struct pos at = {disp(p, rel), 0, 0};
             diag_warning(d, &at,
                          "ignored: release records are <version>.yaml");
+            free(rel);
+            continue;
+        }
+        bool ok_name = true;
+        for (size_t k = 0; k < len - 5; k++)
+            ok_name &= isalnum((unsigned char)name[k]) ||
+                       strchr("._+-", name[k]) != NULL;
+        if (!ok_name) {
+            struct pos at = {disp(p, rel), 0, 0};
+            diag_error(d, &at,
+                       "release file name '%s' is not a version (use "
+                       "letters, digits, '.', '_', '+' and '-')",
+                       name);
             free(rel);
             continue;
         }
@@ -238,8 +297,15 @@ load_readme(struct project *p, struct model *m, const char *mrel,
             if (fm.present) {
                 struct node *n = NULL;
                 if (yml_parse(p->arena, d, path, b.data + fm.fm_off,
-                              fm.fm_len, fm.fm_line, &n) == 0)
-                    m->readme_fm = n;
+                              fm.fm_len, fm.fm_line, &n) == 0) {
+                    if (n && n->type != NODE_MAP && n->type != NODE_NULL)
+                        diag_error(d, &n->pos,
+                                   "README front matter must be a mapping "
+                                   "of fields, not a %s",
+                                   node_type_name(n->type));
+                    else
+                        m->readme_fm = n;
+                }
             }
             char *html = markdown_html(b.data + fm.body_off,
                                        b.len - fm.body_off);
@@ -269,12 +335,14 @@ load_models(struct project *p, struct diag *d)
 {
     const char *mdir = disp(p, "content/models");
     size_t n = 0;
-    char **names = file_is_dir(mdir) ? file_list(mdir, false, &n) : NULL;
+    char **names = file_is_dir(mdir) && folder_inside(p, mdir, d)
+                       ? file_list(mdir, false, &n)
+                       : NULL;
     p->models = arena_alloc(p->arena, (n ? n : 1) * sizeof *p->models);
     for (size_t i = 0; i < n; i++) {
         char *mrel = xasprintf("content/models/%s", names[i]);
         const char *dir = disp(p, mrel);
-        if (!file_is_dir(dir)) {
+        if (!file_is_dir(dir) || !folder_inside(p, dir, d)) {
             free(mrel);
             continue;
         }
@@ -290,6 +358,7 @@ load_models(struct project *p, struct diag *d)
         struct model *m = &p->models[p->nmodels++];
         m->id = arena_strdup(p->arena, names[i]);
         m->dir = dir;
+        m->rel = arena_strdup(p->arena, mrel);
         char *crel = xasprintf("%s/model.yaml", mrel);
         m->card_path = disp(p, crel);
         if (file_exists(m->card_path)) {
@@ -331,7 +400,9 @@ load_pages(struct project *p, struct diag *d)
 {
     const char *pdir = disp(p, "content/pages");
     size_t n = 0;
-    char **names = file_is_dir(pdir) ? file_list(pdir, false, &n) : NULL;
+    char **names = file_is_dir(pdir) && folder_inside(p, pdir, d)
+                       ? file_list(pdir, false, &n)
+                       : NULL;
     p->pages = arena_alloc(p->arena, (n ? n : 1) * sizeof *p->pages);
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(names[i]);
@@ -347,7 +418,7 @@ load_pages(struct project *p, struct diag *d)
             struct pos at = {path, 0, 0};
             diag_error(d, &at,
                        "page file name '%s' is not a valid slug (use "
-                       "lowercase letters, digits and '-')",
+                       "lowercase letters, digits, '-', '_' and '.')",
                        names[i]);
         } else if (project_read(p, d, NULL, rel, PAGE_MAX_BYTES, &b) == 0 &&
                    markdown_front_matter(d, path, b.data, b.len, &fm) == 0) {
@@ -453,8 +524,13 @@ project_load(struct project *p, const char *root, struct diag *d)
                           "project? (use -C DIR)");
     }
     p->site_path = disp(p, "content/site.yaml");
-    const struct node *site;
-    if (load_yaml(p, d, "content/site.yaml", &site) == 0 &&
+    const struct node *site = NULL;
+    if (!file_exists(p->site_path) && file_within(p->root_abs, p->site_path)) {
+        struct pos at = {p->site_path, 0, 0};
+        diag_error(d, &at,
+                   "file not found; every project needs a site.yaml with "
+                   "'title' and 'organisation'");
+    } else if (load_yaml(p, d, "content/site.yaml", &site) == 0 &&
         schema_check(&schema_site, site, p->site_path, d) == 0)
         p->site = site;
     load_models(p, d);
@@ -469,6 +545,10 @@ void
 project_release(struct project *p)
 {
     free(p->inputs);
+    free(p->catalogs);
+    free(p->crosswalks);
+    free(p->gates);
+    free(p->outcomes);
     arena_free(p->arena);
     memset(p, 0, sizeof *p);
 }

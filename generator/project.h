@@ -31,9 +31,16 @@ struct release {
     const char *decision;
 };
 
+struct model_compliance;
+struct catalog;
+struct crosswalk;
+struct gate;
+struct gate_outcome;
+
 struct model {
     const char *id;
     const char *dir;            /* display path of the model folder */
+    const char *rel;            /* the folder relative to the project root */
     const char *card_path;      /* display path of model.yaml */
     const struct node *card;    /* model.yaml root map, or NULL */
     const char *readme_path;    /* display path of README.md, or NULL */
@@ -42,6 +49,8 @@ struct model {
     unsigned readme_line;
     struct release *releases;   /* sorted by date, then version */
     size_t nreleases;
+    struct model_compliance *compliance; /* one per framework in use */
+    size_t ncompliance;
 };
 
 struct page {
@@ -66,6 +75,13 @@ struct project {
     size_t npages;
     struct input_file *inputs; /* sorted by path */
     size_t ninputs, capinputs;
+    struct catalog *catalogs;     /* sorted by id */
+    size_t ncatalogs;
+    struct crosswalk *crosswalks; /* sorted by id */
+    size_t ncrosswalks;
+    struct gate *gates;           /* from site.yaml, in order */
+    size_t ngates;
+    struct gate_outcome *outcomes; /* ngates x nmodels, gate-major */
     long long epoch;       /* build time: SOURCE_DATE_EPOCH or latest release */
     const char *build_date; /* YYYY-MM-DD of epoch, UTC */
 };
@@ -74,6 +90,8 @@ struct project {
  * reported (warnings allowed), else -1; the project is filled as far as
  * loading got either way and must be released with project_release(). */
 int project_load(struct project *p, const char *root, struct diag *d);
+/* The project's arena-owned display path for rel (relative to the root). */
+const char *project_path(struct project *p, const char *rel);
 void project_release(struct project *p);
 
 /* Reads a file of the project, records its size and SHA-256 among the

@@ -138,12 +138,15 @@ check_value(const struct schema_field *f, const char *name,
     case SCHEMA_NUM: {
         double x;
         if (!node_number(v, &x) || (f->kind == SCHEMA_INT &&
-                                    v->type != NODE_INT))
-            return diag_error(d, &v->pos, "'%s' must be %s, not %s '%s'",
-                              name,
-                              f->kind == SCHEMA_INT ? "a whole number"
-                                                    : "a number",
-                              node_type_name(v->type), v->str);
+                                    v->type != NODE_INT)) {
+            const char *want = f->kind == SCHEMA_INT ? "a whole number"
+                                                     : "a number";
+            if (scalar)
+                return diag_error(d, &v->pos, "'%s' must be %s, not '%s'",
+                                  name, want, v->str);
+            return diag_error(d, &v->pos, "'%s' must be %s, not a %s", name,
+                              want, node_type_name(v->type));
+        }
         if (!isfinite(x))
             return diag_error(d, &v->pos, "'%s' must be a finite number",
                               name);
@@ -184,9 +187,12 @@ check_value(const struct schema_field *f, const char *name,
                        "'%s' is '%s'; expected one of: %s (did you mean "
                        "'%s'?)",
                        name, v->str, b.data, sug);
-        else
+        else if (scalar)
             diag_error(d, &v->pos, "'%s' is '%s'; expected one of: %s", name,
-                       scalar ? v->str : node_type_name(v->type), b.data);
+                       v->str, b.data);
+        else
+            diag_error(d, &v->pos, "'%s' must be one of: %s, not a %s", name,
+                       b.data, node_type_name(v->type));
         buf_release(&b);
         return -1;
     }
@@ -194,6 +200,11 @@ check_value(const struct schema_field *f, const char *name,
         if (v->type != NODE_SEQ) {
             if ((f->flags & SCHEMA_SCALAR_OK) && scalar)
                 return check_value(f->item, name, v, d);
+            if (scalar)
+                return diag_error(d, &v->pos,
+                                  "'%s' must be a list, not the single "
+                                  "value '%s'",
+                                  name, v->str);
             return diag_error(d, &v->pos, "'%s' must be a list, not a %s",
                               name, node_type_name(v->type));
         }

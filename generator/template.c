@@ -3,6 +3,7 @@
 
 #include <lauxlib.h>
 #include <lualib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,8 @@ struct template_engine {
     char err_path[512];
     unsigned err_line;
     int reported;          /* the error was already reported to d */
+    int limit_hit;         /* the instruction budget ran out */
+    int rendering;         /* inside template_render */
 };
 
 static char reported_marker;
@@ -157,6 +160,23 @@ template_compile(const char *path, const char *text, size_t len,
 
 /* ---- sandbox ----------------------------------------------------------- */
 
+/* Remembers the innermost template or library line that is running.
+ * Lua calls no message handler for memory errors, so the allocator does
+ * this when it refuses; lua_getstack and lua_getinfo("Sl") only read. */
+static void
+locate(struct template_engine *e)
+{
+    lua_Debug ar;
+    for (int level = 0; lua_getstack(e->L, level, &ar); level++) {
+        if (lua_getinfo(e->L, "Sl", &ar) && ar.source[0] == '@' &&
+            ar.currentline > 0) {
+            snprintf(e->err_path, sizeof e->err_path, "%s", ar.source + 1);
+            e->err_line = (unsigned)ar.currentline;
+            return;
+        }
+    }
+}
+
 static void *
 engine_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
@@ -168,8 +188,11 @@ engine_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         e->mem_used -= osize;
         return NULL;
     }
-    if (nsize > osize && e->mem_used + (nsize - osize) > e->mem_limit)
+    if (nsize > osize && e->mem_used + (nsize - osize) > e->mem_limit) {
+        if (e->rendering)
+            locate(e);
         return NULL;
+    }
     void *p = realloc(ptr, nsize);
     if (!p)
         return NULL;
@@ -186,11 +209,13 @@ count_hook(lua_State *L, lua_Debug *ar)
     struct template_engine *e;
     lua_getallocf(L, (void **)&e);
     e->ticks += HOOK_EVERY;
-    if (e->ticks > e->lim.instructions)
+    if (e->ticks > e->lim.instructions) {
+        e->limit_hit = 1;
         luaL_error(L,
                    "template exceeded the instruction limit (%I "
                    "instructions); is there an endless loop?",
                    (lua_Integer)e->lim.instructions);
+    }
 }
 
 static struct template_engine *
@@ -323,6 +348,31 @@ read_source(lua_State *L, struct template_engine *e, const char *name,
     return buf_detach(&b, len);
 }
 
+/* Lua's parser speaks of the compiled code: "near '_o'" names our output
+ * table, and an unclosed block is reported at the end of the file. Say
+ * it in the template's terms. May move *line to the block's first line. */
+static char *
+clean_syntax_message(const char *msg, unsigned *line)
+{
+    char what[32];
+    unsigned opened;
+    if (sscanf(msg, "'end' expected (to close '%31[a-z]' at line %u)", what,
+               &opened) == 2) {
+        *line = opened;
+        return xasprintf("'%s' is never closed with 'end'", what);
+    }
+    char *copy = xstrdup(msg);
+    static const char *const internal[] = {" near '_o'", " near '_e'",
+                                           " near '_r'", " near 'return'",
+                                           " near <eof>"};
+    for (size_t i = 0; i < sizeof internal / sizeof *internal; i++) {
+        char *at = strstr(copy, internal[i]);
+        if (at && at[strlen(internal[i])] == '\0')
+            *at = '\0';
+    }
+    return copy;
+}
+
 /* Loads a compiled chunk from source; on a syntax error reports it at the
  * template's path:line and raises the marker. Frees src and display. */
 static void
@@ -358,8 +408,9 @@ load_chunk(lua_State *L, struct template_engine *e, char *src, size_t len,
             const char *rest = strchr(msg + dl + 1, ':');
             msg = rest ? rest + 2 : msg;
         }
-        diag_error(e->d, &at, "template syntax error: %s",
-                   msg ? msg : "unknown");
+        char *clean = clean_syntax_message(msg ? msg : "unknown", &at.line);
+        diag_error(e->d, &at, "template syntax error: %s", clean);
+        free(clean);
         free(display);
         e->reported = 1;
         lua_pushlightuserdata(L, &reported_marker);
@@ -697,7 +748,10 @@ template_render(struct template_engine *e, const char *name, struct buf *out,
     lua_pop(L, 1);
     e->d = d;
     e->reported = 0;
+    e->limit_hit = 0;
     e->ticks = 0;
+    e->err_path[0] = '\0';
+    e->err_line = 0;
     lua_gc(L, LUA_GCCOLLECT);
     e->mem_limit = e->mem_used + e->lim.memory;
     lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
@@ -710,7 +764,9 @@ template_render(struct template_engine *e, const char *name, struct buf *out,
         lua_pushstring(L, page_path);
     else
         lua_pushnil(L);
+    e->rendering = 1;
     int rc = lua_pcall(L, 3, 1, ctx + 1);
+    e->rendering = 0;
     lua_sethook(L, NULL, 0, 0);
     e->mem_limit = (size_t)-1 / 2;
     char *tpath = file_join(e->displays[0], name);
@@ -722,7 +778,7 @@ template_render(struct template_engine *e, const char *name, struct buf *out,
             buf_add(out, s, n);
     } else if (!e->reported) {
         struct pos at = {tpath, 0, 0};
-        if (e->err_path[0] && rc != LUA_ERRMEM) {
+        if (e->err_path[0]) {
             at.path = e->err_path;
             at.line = e->err_line;
         }
@@ -730,6 +786,8 @@ template_render(struct template_engine *e, const char *name, struct buf *out,
             diag_error(d, &at,
                        "template exceeded the memory limit of %zu MiB",
                        e->lim.memory >> 20);
+        else if (e->limit_hit)
+            diag_error(d, &at, "%s", lua_tostring(L, -1));
         else
             diag_error(d, &at, "template error: %s",
                        lua_isstring(L, -1) ? lua_tostring(L, -1)

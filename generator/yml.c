@@ -60,8 +60,8 @@ offset_pos(const struct loader *l, size_t off)
         if (l->text[i] == '\n') {
             p.line++;
             p.col = 1;
-        } else {
-            p.col++;
+        } else if (((unsigned char)l->text[i] & 0xC0) != 0x80) {
+            p.col++; /* columns count characters, as libyaml's do */
         }
     }
     return p;
@@ -117,6 +117,22 @@ report_parser_error(struct loader *l, yaml_parser_t *p)
         return diag_error(l->d, &at,
                           "tab character used for indentation; YAML "
                           "indents with spaces only");
+    }
+    /* At the end of the input libyaml points past the last line; the
+     * place to fix is where the unclosed construct began. */
+    bool at_end = p->problem_mark.index >= l->len ||
+                  (p->problem && strstr(p->problem, "end of stream"));
+    if (p->context && at_end) {
+        struct pos ctx = mark_pos(l, p->context_mark);
+        const char *what = NULL;
+        if (strstr(p->context, "flow sequence"))
+            what = "'[' is never closed with ']'";
+        else if (strstr(p->context, "flow mapping"))
+            what = "'{' is never closed with '}'";
+        else if (strstr(p->context, "quoted scalar"))
+            what = "quoted text is never closed";
+        if (what)
+            return diag_error(l->d, &ctx, "YAML syntax error: %s", what);
     }
     if (p->context) {
         struct pos ctx = mark_pos(l, p->context_mark);
@@ -258,11 +274,12 @@ frame_push_item(struct frame *f, struct node *n)
 
 /* Attaches a finished node to its parent (or makes it the root). */
 static int
-attach(struct loader *l, struct node *n, size_t weight)
+attach_at(struct loader *l, struct node *n, size_t weight,
+          const struct pos *at)
 {
     l->total += weight;
     if (l->total > YML_MAX_NODES)
-        return diag_error(l->d, &n->pos,
+        return diag_error(l->d, at ? at : &n->pos,
                           "document expands to more than %u nodes (aliases "
                           "that multiply, a \"billion laughs\" bomb?)",
                           YML_MAX_NODES);
@@ -290,6 +307,12 @@ attach(struct loader *l, struct node *n, size_t weight)
     frame_push_item(f, n);
     f->weight += weight;
     return 0;
+}
+
+static int
+attach(struct loader *l, struct node *n, size_t weight)
+{
+    return attach_at(l, n, weight, NULL);
 }
 
 static void
@@ -366,8 +389,11 @@ on_alias(struct loader *l, const yaml_event_t *ev)
 {
     const char *name = (const char *)ev->data.alias.anchor;
     for (size_t i = l->nanchors; i-- > 0;) {
-        if (strcmp(l->anchors[i].name, name) == 0)
-            return attach(l, l->anchors[i].node, l->anchors[i].weight);
+        if (strcmp(l->anchors[i].name, name) == 0) {
+            struct pos at = mark_pos(l, ev->start_mark);
+            return attach_at(l, l->anchors[i].node, l->anchors[i].weight,
+                             &at);
+        }
     }
     struct pos at = mark_pos(l, ev->start_mark);
     return diag_error(l->d, &at, "unknown alias '*%s'", name);

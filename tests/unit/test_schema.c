@@ -107,8 +107,8 @@ test_wrong_types(void **state)
              valid_model);
     assert_string_equal(run(&schema_model, text, &rc),
                         "7:7: error: 'tags' must be a list, not a mapping\n"
-                        "8:10: error: 'metrics' must be a list, not a "
-                        "string\n"
+                        "8:10: error: 'metrics' must be a list, not the "
+                        "single value 'auc'\n"
                         "9:10: error: 'details' must be a mapping, not a "
                         "single value\n");
     assert_int_equal(rc, -1);
