@@ -724,6 +724,7 @@ compliance_load(struct project *p, const char *shipped_dir, struct diag *d)
         }
         file_list_free(names);
     }
-    free(used);
+    p->used = used;
+    p->nused = nused;
     return diag_errors(d) > before ? -1 : 0;
 }

@@ -218,15 +218,15 @@ check_metrics(struct project *p, const struct model *m, struct failures *f)
             continue;
         if (node_number(node_get(d, "min"), &lo) && x < lo)
             add_failure(p, f, v->pos,
-                        "metric '%s' is %s in release %s (%s), below its "
+                        "metric '%s' is %s in release %s, below its "
                         "minimum %s",
-                        name, v->str, r->version, r->file,
+                        name, v->str, r->version,
                         node_get(d, "min")->str);
         if (node_number(node_get(d, "max"), &hi) && x > hi)
             add_failure(p, f, v->pos,
-                        "metric '%s' is %s in release %s (%s), above its "
+                        "metric '%s' is %s in release %s, above its "
                         "maximum %s",
-                        name, v->str, r->version, r->file,
+                        name, v->str, r->version,
                         node_get(d, "max")->str);
     }
 }

@@ -4,6 +4,10 @@
 #include <lauxlib.h>
 #include <string.h>
 
+#include "compliance.h"
+#include "gate.h"
+#include "site.h"
+
 void
 luadata_push_node(lua_State *L, const struct node *n)
 {
@@ -45,6 +49,15 @@ set_str(lua_State *L, const char *k, const char *v)
     lua_setfield(L, -2, k);
 }
 
+/* Paths shown on pages are relative to the project root. */
+static const struct project *cur_project;
+
+static void
+set_path(lua_State *L, const char *k, const char *v)
+{
+    set_str(L, k, project_relpath(cur_project, v));
+}
+
 /* Raw texts of a map's scalar values: { key = "0.8120", ... } */
 static void
 push_raw_map(lua_State *L, const struct node *m)
@@ -66,7 +79,7 @@ push_release(lua_State *L, const struct release *r)
 {
     luadata_push_node(L, r->node);
     set_str(L, "version", r->version);
-    set_str(L, "file", r->file);
+    set_path(L, "file", r->file);
     push_raw_map(L, node_get(r->node, "metrics"));
     lua_setfield(L, -2, "metrics_raw");
     /* metric keys in document order, for stable tables */
@@ -81,17 +94,103 @@ push_release(lua_State *L, const struct release *r)
 }
 
 static void
-push_model(lua_State *L, const struct model *m)
+set_int(lua_State *L, const char *k, long long v)
 {
+    lua_pushinteger(L, (lua_Integer)v);
+    lua_setfield(L, -2, k);
+}
+
+static void
+push_coverage(lua_State *L, const struct coverage *c)
+{
+    lua_newtable(L);
+    set_int(L, "applicable", (long long)c->applicable);
+    set_int(L, "met", (long long)c->met);
+    set_int(L, "partial", (long long)c->partial);
+    set_int(L, "not_met", (long long)c->not_met);
+    set_int(L, "na", (long long)c->na);
+    set_int(L, "unknown", (long long)c->unknown);
+}
+
+static void
+push_compliance(lua_State *L, const struct model *m,
+                const struct model_compliance *mc)
+{
+    const struct catalog *c = mc->catalog;
+    lua_newtable(L);
+    set_str(L, "framework", c->id);
+    set_str(L, "title", c->title);
+    set_path(L, "path", mc->path);
+    lua_pushfstring(L, "models/%s/compliance/%s.html", m->id, c->id);
+    lua_setfield(L, -2, "url");
+    push_coverage(L, &mc->cov);
+    lua_setfield(L, -2, "coverage");
+    lua_createtable(L, 0, (int)c->nitems);
+    for (size_t i = 0; i < c->nitems; i++) {
+        const struct answer *a = &mc->answers[i];
+        lua_createtable(L, 0, 8);
+        set_str(L, "status", compliance_status_name(a->status));
+        lua_pushboolean(L, a->applies);
+        lua_setfield(L, -2, "applies");
+        set_str(L, "owner", a->owner);
+        set_str(L, "reviewed", a->reviewed);
+        set_str(L, "note", a->note);
+        set_str(L, "justification", a->justification);
+        if (a->pos.path) {
+            set_int(L, "line", a->pos.line);
+        }
+        lua_createtable(L, (int)a->nevidence, 0);
+        for (size_t k = 0; k < a->nevidence; k++) {
+            const struct evidence *ev = &a->evidence[k];
+            lua_newtable(L);
+            set_str(L, "ref", ev->ref);
+            set_str(L, "url", ev->url);
+            if (ev->rel) {
+                lua_pushfstring(L, "models/%s/%s", m->id, ev->rel);
+                lua_setfield(L, -2, "href");
+                set_str(L, "sha256", ev->sha256);
+                set_int(L, "size", (long long)ev->size);
+            }
+            lua_rawseti(L, -2, (lua_Integer)k + 1);
+        }
+        lua_setfield(L, -2, "evidence");
+        lua_setfield(L, -2, c->items[i].id);
+    }
+    lua_setfield(L, -2, "answers");
+}
+
+static void
+push_failures(lua_State *L, const struct gate_outcome *o)
+{
+    lua_createtable(L, (int)o->nfailures, 0);
+    for (size_t k = 0; k < o->nfailures; k++) {
+        lua_newtable(L);
+        set_path(L, "path", o->failures[k].pos.path);
+        set_int(L, "line", o->failures[k].pos.line);
+        set_str(L, "message", o->failures[k].msg);
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+}
+
+static const char *
+result_name(enum gate_result r)
+{
+    return r == GATE_PASS ? "pass" : r == GATE_FAIL ? "fail" : "skip";
+}
+
+static void
+push_model(lua_State *L, const struct project *p, size_t mi)
+{
+    const struct model *m = &p->models[mi];
     if (m->card && m->card->type == NODE_MAP)
         luadata_push_node(L, m->card);
     else
         lua_newtable(L);
     set_str(L, "id", m->id);
-    set_str(L, "dir", m->dir);
-    set_str(L, "card_path", m->card_path);
+    set_path(L, "dir", m->dir);
+    set_path(L, "card_path", m->card_path);
     set_str(L, "readme_html", m->readme_html);
-    set_str(L, "readme_path", m->readme_path);
+    set_path(L, "readme_path", m->readme_path);
     lua_pushfstring(L, "models/%s/index.html", m->id);
     lua_setfield(L, -2, "url");
     lua_pushfstring(L, "models/%s/model.json", m->id);
@@ -102,11 +201,91 @@ push_model(lua_State *L, const struct model *m)
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     lua_setfield(L, -2, "releases");
+
+    lua_createtable(L, (int)m->ncompliance, 0);
+    lua_newtable(L); /* by framework id */
+    for (size_t i = 0; i < m->ncompliance; i++) {
+        push_compliance(L, m, &m->compliance[i]);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, -3, m->compliance[i].catalog->id);
+        lua_rawseti(L, -3, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -3, "compliance_by_fw");
+    lua_setfield(L, -2, "compliance");
+
+    lua_createtable(L, (int)p->ngates, 0);
+    for (size_t g = 0; g < p->ngates; g++) {
+        const struct gate *gt = &p->gates[g];
+        const struct gate_outcome *o = gate_outcome(p, g, mi);
+        lua_newtable(L);
+        set_str(L, "id", gt->id);
+        set_str(L, "title", gt->title);
+        set_str(L, "rule", gt->rule_name);
+        set_str(L, "level", gt->error ? "error" : "warning");
+        set_str(L, "result", result_name(o->result));
+        set_str(L, "skip_reason", o->skip_reason);
+        push_failures(L, o);
+        lua_setfield(L, -2, "failures");
+        lua_rawseti(L, -2, (lua_Integer)g + 1);
+    }
+    lua_setfield(L, -2, "gates");
+}
+
+static void
+push_catalog(lua_State *L, const struct catalog *c)
+{
+    lua_newtable(L);
+    set_str(L, "id", c->id);
+    set_str(L, "title", c->title);
+    set_str(L, "full_title", c->full_title);
+    set_str(L, "version", c->version);
+    set_str(L, "source", c->source);
+    set_path(L, "path", c->path);
+    lua_pushboolean(L, c->voluntary);
+    lua_setfield(L, -2, "voluntary");
+    lua_pushfstring(L, "frameworks/%s.html", c->id);
+    lua_setfield(L, -2, "url");
+    set_int(L, "nitems", (long long)c->nitems);
+    lua_createtable(L, (int)c->ndates, 0);
+    for (size_t i = 0; i < c->ndates; i++) {
+        lua_newtable(L);
+        set_str(L, "id", c->dates[i].id);
+        set_str(L, "date", c->dates[i].date);
+        set_str(L, "label", c->dates[i].label);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "dates");
+    lua_createtable(L, (int)c->nsections, 0);
+    for (size_t i = 0; i < c->nsections; i++) {
+        const struct catalog_section *sec = &c->sections[i];
+        lua_newtable(L);
+        set_str(L, "id", sec->id);
+        set_str(L, "title", sec->title);
+        set_str(L, "summary", sec->summary);
+        set_int(L, "level", sec->level);
+        lua_createtable(L, (int)sec->n, 0);
+        for (size_t k = 0; k < sec->n; k++) {
+            const struct catalog_item *it = &c->items[sec->first + k];
+            lua_newtable(L);
+            set_str(L, "id", it->id);
+            set_str(L, "title", it->title);
+            set_str(L, "guidance", it->guidance);
+            set_str(L, "kind", it->kind);
+            set_str(L, "condition", it->condition);
+            set_str(L, "applies_from", it->applies_from);
+            set_str(L, "applies_from_date", it->applies_from_date);
+            lua_rawseti(L, -2, (lua_Integer)k + 1);
+        }
+        lua_setfield(L, -2, "items");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "sections");
 }
 
 void
 luadata_push_site(lua_State *L, const struct project *p, const char *version)
 {
+    cur_project = p;
     if (p->site && p->site->type == NODE_MAP)
         luadata_push_node(L, p->site);
     else
@@ -119,7 +298,7 @@ luadata_push_site(lua_State *L, const struct project *p, const char *version)
     lua_createtable(L, (int)p->nmodels, 0);
     lua_newtable(L); /* by_id */
     for (size_t i = 0; i < p->nmodels; i++) {
-        push_model(L, &p->models[i]);
+        push_model(L, p, i);
         lua_pushvalue(L, -1);
         lua_setfield(L, -3, p->models[i].id);
         lua_rawseti(L, -3, (lua_Integer)i + 1);
@@ -134,7 +313,7 @@ luadata_push_site(lua_State *L, const struct project *p, const char *version)
         set_str(L, "slug", pg->slug);
         set_str(L, "title", pg->title);
         set_str(L, "html", pg->html);
-        set_str(L, "path", pg->path);
+        set_path(L, "path", pg->path);
         lua_pushfstring(L, "pages/%s.html", pg->slug);
         lua_setfield(L, -2, "url");
         lua_rawseti(L, -2, (lua_Integer)i + 1);
@@ -152,4 +331,61 @@ luadata_push_site(lua_State *L, const struct project *p, const char *version)
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     lua_setfield(L, -2, "inputs");
+
+    lua_createtable(L, (int)p->nused, 0);
+    lua_newtable(L);
+    for (size_t i = 0; i < p->nused; i++) {
+        push_catalog(L, p->used[i]);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, -3, p->used[i]->id);
+        lua_rawseti(L, -3, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -3, "framework_by_id");
+    lua_setfield(L, -2, "catalogs");
+
+    /* frameworks in use, in site.yaml order: those models answer */
+    lua_createtable(L, (int)p->ncrosswalks, 0);
+    for (size_t i = 0, n = 0; i < p->ncrosswalks; i++) {
+        const struct crosswalk *x = &p->crosswalks[i];
+        if (!site_crosswalk_in_use(p, x))
+            continue;
+        lua_newtable(L);
+        set_str(L, "id", x->id);
+        set_str(L, "title", x->title);
+        set_str(L, "from", x->from);
+        set_str(L, "to", x->to);
+        set_str(L, "provenance", x->provenance);
+        set_path(L, "path", x->path);
+        lua_pushfstring(L, "frameworks/%s.html", x->id);
+        lua_setfield(L, -2, "url");
+        lua_createtable(L, (int)x->nrows, 0);
+        for (size_t r = 0; r < x->nrows; r++) {
+            lua_newtable(L);
+            set_str(L, "from", x->rows[r].from);
+            set_str(L, "rationale", x->rows[r].rationale);
+            lua_createtable(L, (int)x->rows[r].nto, 0);
+            for (size_t k = 0; k < x->rows[r].nto; k++) {
+                lua_pushstring(L, x->rows[r].to[k]);
+                lua_rawseti(L, -2, (lua_Integer)k + 1);
+            }
+            lua_setfield(L, -2, "to");
+            lua_rawseti(L, -2, (lua_Integer)r + 1);
+        }
+        lua_setfield(L, -2, "rows");
+        lua_rawseti(L, -2, (lua_Integer)++n);
+    }
+    lua_setfield(L, -2, "crosswalks");
+
+    lua_createtable(L, (int)p->ngates, 0);
+    for (size_t g = 0; g < p->ngates; g++) {
+        const struct gate *gt = &p->gates[g];
+        lua_newtable(L);
+        set_str(L, "id", gt->id);
+        set_str(L, "title", gt->title);
+        set_str(L, "rule", gt->rule_name);
+        set_str(L, "framework", gt->framework);
+        set_str(L, "level", gt->error ? "error" : "warning");
+        lua_rawseti(L, -2, (lua_Integer)g + 1);
+    }
+    lua_setfield(L, -2, "gates");
 }

@@ -8,7 +8,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
+#include "compliance.h"
 #include "diag.h"
+#include "gate.h"
 #include "file.h"
 #include "markdown.h"
 #include "project.h"
@@ -22,7 +25,8 @@ enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
 static const char usage_text[] =
     "usage: dossier build [-C DIR] [-o OUT] [--strict] [--quiet]\n"
-    "       dossier check [-C DIR] [--strict]\n"
+    "       dossier check [-C DIR] [--strict] [--junit FILE]\n"
+    "                     [--format text|json|markdown]\n"
     "       dossier --help | --version\n";
 
 static const char help_text[] =
@@ -30,12 +34,15 @@ static const char help_text[] =
     "\n"
     "Commands:\n"
     "  build   load, validate and render content/ into OUT (default out/)\n"
-    "  check   load and validate only; exit 1 on any error\n"
+    "  check   validate and evaluate the gates in site.yaml; exit 1 on\n"
+    "          any error or failing error-level gate\n"
     "\n"
     "Options:\n"
     "  -C DIR        the project folder (default: the current folder)\n"
     "  -o OUT        output folder inside the project (default: out)\n"
     "  --strict      treat warnings as errors\n"
+    "  --junit FILE  (check) write the gate results as JUnit XML\n"
+    "  --format F    (check) also print a summary: json or markdown\n"
     "  -q, --quiet   print nothing but diagnostics\n"
     "  -h, --help    this help\n"
     "  --version     print the version\n"
@@ -48,6 +55,8 @@ struct opts {
     const char *cmd;
     const char *dir;
     const char *out;
+    const char *junit;
+    const char *format;
     int strict;
     int quiet;
 };
@@ -68,15 +77,20 @@ parse_args(int argc, char **argv, struct opts *o)
         } else if (!strcmp(a, "--version")) {
             printf("dossier %s\n", DOSSIER_VERSION);
             exit(EXIT_OK);
-        } else if (!strcmp(a, "-C") || !strcmp(a, "-o")) {
+        } else if (!strcmp(a, "-C") || !strcmp(a, "-o") ||
+                   !strcmp(a, "--junit") || !strcmp(a, "--format")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "dossier: option '%s' needs a value\n", a);
                 return -1;
             }
-            if (a[1] == 'C')
+            if (!strcmp(a, "-C"))
                 o->dir = argv[++i];
-            else
+            else if (!strcmp(a, "-o"))
                 o->out = argv[++i];
+            else if (!strcmp(a, "--junit"))
+                o->junit = argv[++i];
+            else
+                o->format = argv[++i];
         } else if (!strcmp(a, "--strict")) {
             o->strict = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
@@ -97,6 +111,17 @@ parse_args(int argc, char **argv, struct opts *o)
     }
     if (strcmp(o->cmd, "build") && strcmp(o->cmd, "check")) {
         fprintf(stderr, "dossier: unknown command '%s'\n", o->cmd);
+        return -1;
+    }
+    if (o->format && strcmp(o->format, "text") && strcmp(o->format, "json") &&
+        strcmp(o->format, "markdown")) {
+        fprintf(stderr, "dossier: --format is text, json or markdown, not "
+                        "'%s'\n",
+                o->format);
+        return -1;
+    }
+    if ((o->junit || o->format) && strcmp(o->cmd, "check")) {
+        fprintf(stderr, "dossier: --junit and --format go with check\n");
         return -1;
     }
     return 0;
@@ -130,6 +155,25 @@ builtin_theme(void)
             return xstrdup(real);
     }
     return NULL;
+}
+
+/* The frameworks shipped with dossier: $DOSSIER_FRAMEWORKS, else beside
+ * the program like the theme. */
+static char *
+shipped_frameworks(void)
+{
+    const char *env = getenv("DOSSIER_FRAMEWORKS");
+    char real[PATH_MAX];
+    if (env && *env)
+        return realpath(env, real) ? xstrdup(real) : NULL;
+    char *theme = builtin_theme();
+    if (!theme)
+        return NULL;
+    char *f = file_join(theme, "../frameworks");
+    free(theme);
+    char *r = file_is_dir(f) && realpath(f, real) ? xstrdup(real) : NULL;
+    free(f);
+    return r;
 }
 
 /* Template folders, first match wins: the project's own templates/ (which
@@ -183,15 +227,48 @@ main(int argc, char **argv)
     int status = EXIT_OK;
 
     int rc = project_load(&p, o.dir, &d);
+    char *fw = shipped_frameworks();
+    if (p.arena && p.root_abs)
+        compliance_load(&p, fw, &d);
+    free(fw);
+    if (rc == 0 && !diag_errors(&d))
+        gate_evaluate(&p, &d);
     if (rc < 0 || diag_errors(&d)) {
         status = EXIT_INVALID;
         goto out;
     }
     if (!strcmp(o.cmd, "check")) {
+        size_t failing = gate_report(&p, &d);
+        if (o.junit) {
+            struct buf x;
+            buf_init(&x);
+            gate_junit(&p, &x);
+            if (!file_within(p.root_abs, o.junit)) {
+                diag_error(&d, NULL, "--junit: '%s' is outside the project "
+                                     "folder", o.junit);
+                status = EXIT_IO;
+            } else if (file_write(o.junit, x.data, x.len) < 0) {
+                diag_error(&d, NULL, "cannot write '%s'", o.junit);
+                status = EXIT_IO;
+            }
+            buf_release(&x);
+        }
+        if (o.format && strcmp(o.format, "text")) {
+            struct buf x;
+            buf_init(&x);
+            if (!strcmp(o.format, "json"))
+                gate_json(&p, &x);
+            else
+                gate_markdown(&p, &x);
+            fwrite(x.data, 1, x.len, stdout);
+            buf_release(&x);
+        }
         if (!o.quiet)
-            fprintf(stderr, "dossier: checked %zu models, %zu input files: "
-                            "%zu errors, %zu warnings\n",
-                    p.nmodels, p.ninputs, d.nerr, d.nwarn);
+            fprintf(stderr, "dossier: checked %zu models against %zu gates: "
+                            "%zu failing error-level findings\n",
+                    p.nmodels, p.ngates, failing);
+        if (status == EXIT_OK && diag_errors(&d))
+            status = EXIT_INVALID;
         goto out;
     }
 

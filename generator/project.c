@@ -30,6 +30,19 @@ disp(struct project *p, const char *rel)
 }
 
 const char *
+project_relpath(const struct project *p, const char *path)
+{
+    if (!path || !p->root || !strcmp(p->root, "."))
+        return path;
+    size_t n = strlen(p->root);
+    while (n && p->root[n - 1] == '/')
+        n--;
+    if (!strncmp(path, p->root, n) && path[n] == '/')
+        return path + n + 1;
+    return path;
+}
+
+const char *
 project_path(struct project *p, const char *rel)
 {
     return disp(p, rel);
@@ -476,23 +489,10 @@ set_epoch(struct project *p, struct diag *d)
             epoch = v;
     }
     if (epoch < 0) {
-        /* Without it, the newest release date keeps builds reproducible. */
-        const char *latest = NULL;
-        for (size_t i = 0; i < p->nmodels; i++)
-            for (size_t j = 0; j < p->models[i].nreleases; j++) {
-                const char *dt = p->models[i].releases[j].date;
-                if (dt && (!latest || strcmp(dt, latest) > 0))
-                    latest = dt;
-            }
-        int y, m, dd;
-        epoch = 0;
-        if (latest && schema_is_date(latest, &y, &m, &dd)) {
-            struct tm tm = {0};
-            tm.tm_year = y - 1900;
-            tm.tm_mon = m - 1;
-            tm.tm_mday = dd;
-            epoch = (long long)timegm(&tm);
-        }
+        /* Without it, today: gates such as "reviewed within 365 days" are
+         * about now. Reproducible builds set SOURCE_DATE_EPOCH (make site
+         * uses the last commit's time). */
+        epoch = (long long)time(NULL);
     }
     p->epoch = epoch;
     time_t t = (time_t)epoch;
@@ -546,6 +546,7 @@ project_release(struct project *p)
 {
     free(p->inputs);
     free(p->catalogs);
+    free(p->used);
     free(p->crosswalks);
     free(p->gates);
     free(p->outcomes);

@@ -75,8 +75,10 @@ struct project {
     size_t npages;
     struct input_file *inputs; /* sorted by path */
     size_t ninputs, capinputs;
-    struct catalog *catalogs;     /* sorted by id */
+    struct catalog *catalogs;     /* every loaded catalog, sorted by id */
     size_t ncatalogs;
+    const struct catalog **used;  /* those in use (site.yaml order) */
+    size_t nused;
     struct crosswalk *crosswalks; /* sorted by id */
     size_t ncrosswalks;
     struct gate *gates;           /* from site.yaml, in order */
@@ -90,6 +92,11 @@ struct project {
  * reported (warnings allowed), else -1; the project is filled as far as
  * loading got either way and must be released with project_release(). */
 int project_load(struct project *p, const char *root, struct diag *d);
+/* path (a display path) relative to the project root, for what the site
+ * shows: pages must not depend on where the build was started. Points
+ * into path; NULL stays NULL. */
+const char *project_relpath(const struct project *p, const char *path);
+
 /* The project's arena-owned display path for rel (relative to the root). */
 const char *project_path(struct project *p, const char *rel);
 void project_release(struct project *p);

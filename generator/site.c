@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chart_lua.h"
+#include "compliance.h"
 #include "file.h"
+#include "gate.h"
 #include "json.h"
 #include "luadata.h"
 #include "xmem.h"
@@ -72,6 +75,89 @@ site_model_json(const struct project *p, const struct model *m,
         json_object_end(&j);
     }
     json_array_end(&j);
+    json_key(&j, "compliance");
+    json_array_begin(&j);
+    for (size_t i = 0; i < m->ncompliance; i++) {
+        const struct model_compliance *mc = &m->compliance[i];
+        const struct catalog *c = mc->catalog;
+        json_object_begin(&j);
+        json_kv(&j, "framework", c->id);
+        json_key(&j, "source");
+        json_source(&j, p, mc->path);
+        json_key(&j, "coverage");
+        json_object_begin(&j);
+        json_key(&j, "applicable");
+        json_int(&j, (long long)mc->cov.applicable);
+        json_key(&j, "met");
+        json_int(&j, (long long)mc->cov.met);
+        json_key(&j, "partial");
+        json_int(&j, (long long)mc->cov.partial);
+        json_key(&j, "not_met");
+        json_int(&j, (long long)mc->cov.not_met);
+        json_key(&j, "not_applicable");
+        json_int(&j, (long long)mc->cov.na);
+        json_key(&j, "not_assessed");
+        json_int(&j, (long long)mc->cov.unknown);
+        json_object_end(&j);
+        json_key(&j, "answers");
+        json_array_begin(&j);
+        for (size_t k = 0; k < c->nitems; k++) {
+            const struct answer *a = &mc->answers[k];
+            if (!a->applies && a->status == COMPLIANCE_UNKNOWN)
+                continue;
+            json_object_begin(&j);
+            json_kv(&j, "id", c->items[k].id);
+            json_key(&j, "applies");
+            json_bool(&j, a->applies);
+            json_kv(&j, "status", compliance_status_name(a->status));
+            json_kv(&j, "owner", a->owner);
+            json_kv(&j, "reviewed", a->reviewed);
+            json_kv(&j, "note", a->note);
+            json_kv(&j, "justification", a->justification);
+            if (a->nevidence) {
+                json_key(&j, "evidence");
+                json_array_begin(&j);
+                for (size_t e = 0; e < a->nevidence; e++) {
+                    const struct evidence *ev = &a->evidence[e];
+                    json_object_begin(&j);
+                    if (ev->url) {
+                        json_kv(&j, "url", ev->url);
+                    } else {
+                        json_kv(&j, "file", ev->rel);
+                        json_kv(&j, "sha256", ev->sha256);
+                        json_key(&j, "size");
+                        json_int(&j, (long long)ev->size);
+                    }
+                    json_object_end(&j);
+                }
+                json_array_end(&j);
+            }
+            json_object_end(&j);
+        }
+        json_array_end(&j);
+        json_object_end(&j);
+    }
+    json_array_end(&j);
+    if (p->ngates) {
+        size_t mi = (size_t)(m - p->models);
+        json_key(&j, "gates");
+        json_array_begin(&j);
+        for (size_t g = 0; g < p->ngates; g++) {
+            const struct gate_outcome *o = gate_outcome(p, g, mi);
+            json_object_begin(&j);
+            json_kv(&j, "id", p->gates[g].id);
+            json_kv(&j, "result", o->result == GATE_PASS   ? "pass"
+                                  : o->result == GATE_FAIL ? "fail"
+                                                           : "skip");
+            json_key(&j, "findings");
+            json_array_begin(&j);
+            for (size_t k = 0; k < o->nfailures; k++)
+                json_string(&j, o->failures[k].msg);
+            json_array_end(&j);
+            json_object_end(&j);
+        }
+        json_array_end(&j);
+    }
     json_object_end(&j);
 }
 
@@ -118,6 +204,69 @@ render_page(struct template_engine *e, const char *tmpl, const char *outdir,
             st->pages++;
     }
     buf_release(&b);
+    return rc;
+}
+
+bool
+site_crosswalk_in_use(const struct project *p, const struct crosswalk *x)
+{
+    bool from = false, to = false;
+    for (size_t i = 0; i < p->nused; i++) {
+        from |= x->from && !strcmp(p->used[i]->id, x->from);
+        to |= x->to && !strcmp(p->used[i]->id, x->to);
+    }
+    return from && to;
+}
+
+/* Sets ctx.model (the context table is on top of the stack). */
+static void
+push_model_field(lua_State *L, const char *id)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, "dossier.G");
+    lua_getfield(L, -1, "site");
+    lua_getfield(L, -1, "model_by_id");
+    lua_getfield(L, -1, id);
+    lua_setfield(L, -5, "model");
+    lua_pop(L, 3);
+}
+
+/* Copies the evidence files an answer file cites into the site, beside
+ * the model's pages, so links work offline; their hashes were taken
+ * when they were read. */
+static int
+copy_evidence(const struct project *p, const struct model *m,
+              const struct model_compliance *mc, const char *outdir,
+              struct diag *d, struct site_stats *st)
+{
+    (void)p;
+    int rc = 0;
+    for (size_t i = 0; i < mc->catalog->nitems; i++) {
+        const struct answer *a = &mc->answers[i];
+        for (size_t k = 0; k < a->nevidence; k++) {
+            const struct evidence *ev = &a->evidence[k];
+            if (!ev->rel)
+                continue;
+            char *rel = xasprintf("models/%s/%s", m->id, ev->rel);
+            char *dst = file_join(outdir, rel);
+            free(rel);
+            if (file_exists(dst)) {
+                free(dst);
+                continue;
+            }
+            struct buf b;
+            buf_init(&b);
+            if (file_read(d, &ev->pos, ev->src, 64u << 20, &b) < 0 ||
+                file_write(dst, b.data, b.len) < 0) {
+                rc = diag_error(d, &ev->pos, "cannot copy evidence '%s'",
+                                ev->ref);
+            } else {
+                st->files++;
+                st->bytes += b.len;
+            }
+            buf_release(&b);
+            free(dst);
+        }
+    }
     return rc;
 }
 
@@ -168,6 +317,7 @@ site_render(const struct project *p, const char *outdir,
     if (!e)
         return -1;
     lua_State *L = template_engine_lua(e);
+    template_register(e, "_chart_html", chart_lua_html);
     luadata_push_site(L, p, o->version);
     template_set_global(e, "site");
 
@@ -180,15 +330,34 @@ site_render(const struct project *p, const char *outdir,
         const struct model *m = &p->models[i];
         char *rel = xasprintf("models/%s/index.html", m->id);
         push_ctx(L, rel, "model");
-        lua_getfield(L, LUA_REGISTRYINDEX, "dossier.G");
-        lua_getfield(L, -1, "site");
-        lua_getfield(L, -1, "model_by_id");
-        lua_getfield(L, -1, m->id);
-        lua_setfield(L, -5, "model");
-        lua_pop(L, 3);
+        push_model_field(L, m->id);
         if (render_page(e, "model.html", outdir, rel, d, st) < 0)
             rc = -1;
         free(rel);
+
+        for (size_t k = 0; k < m->ncompliance; k++) {
+            const struct model_compliance *mc = &m->compliance[k];
+            rel = xasprintf("models/%s/compliance/%s.html", m->id,
+                            mc->catalog->id);
+            push_ctx(L, rel, "compliance");
+            push_model_field(L, m->id);
+            lua_getfield(L, -1, "model");
+            lua_getfield(L, -1, "compliance_by_fw");
+            lua_getfield(L, -1, mc->catalog->id);
+            lua_setfield(L, -4, "answers");
+            lua_pop(L, 2);
+            lua_getfield(L, LUA_REGISTRYINDEX, "dossier.G");
+            lua_getfield(L, -1, "site");
+            lua_getfield(L, -1, "framework_by_id");
+            lua_getfield(L, -1, mc->catalog->id);
+            lua_setfield(L, -5, "framework");
+            lua_pop(L, 3);
+            if (render_page(e, "compliance.html", outdir, rel, d, st) < 0)
+                rc = -1;
+            free(rel);
+            if (copy_evidence(p, m, mc, outdir, d, st) < 0)
+                rc = -1;
+        }
 
         struct buf b;
         buf_init(&b);
@@ -199,6 +368,40 @@ site_render(const struct project *p, const char *outdir,
         free(rel);
         buf_release(&b);
     }
+
+    for (size_t i = 0; i < p->nused; i++) {
+        const struct catalog *c = p->used[i];
+        char *rel = xasprintf("frameworks/%s.html", c->id);
+        push_ctx(L, rel, "framework");
+        lua_getfield(L, LUA_REGISTRYINDEX, "dossier.G");
+        lua_getfield(L, -1, "site");
+        lua_getfield(L, -1, "framework_by_id");
+        lua_getfield(L, -1, c->id);
+        lua_setfield(L, -5, "framework");
+        lua_pop(L, 3);
+        if (render_page(e, "framework.html", outdir, rel, d, st) < 0)
+            rc = -1;
+        free(rel);
+    }
+    for (size_t i = 0, n = 0; i < p->ncrosswalks; i++) {
+        if (!site_crosswalk_in_use(p, &p->crosswalks[i]))
+            continue;
+        char *rel = xasprintf("frameworks/%s.html", p->crosswalks[i].id);
+        push_ctx(L, rel, "crosswalk");
+        lua_getfield(L, LUA_REGISTRYINDEX, "dossier.G");
+        lua_getfield(L, -1, "site");
+        lua_getfield(L, -1, "crosswalks");
+        lua_rawgeti(L, -1, (lua_Integer)++n);
+        lua_setfield(L, -5, "crosswalk");
+        lua_pop(L, 3);
+        if (render_page(e, "crosswalk.html", outdir, rel, d, st) < 0)
+            rc = -1;
+        free(rel);
+    }
+    push_ctx(L, "frameworks/index.html", "frameworks");
+    if (render_page(e, "frameworks.html", outdir, "frameworks/index.html", d,
+                    st) < 0)
+        rc = -1;
 
     for (size_t i = 0; i < p->npages; i++) {
         const struct page *pg = &p->pages[i];

@@ -5,6 +5,7 @@
 #ifndef DOSSIER_SITE_H
 #define DOSSIER_SITE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "diag.h"
@@ -32,6 +33,11 @@ struct site_stats {
 int site_render(const struct project *p, const char *outdir,
                 const struct site_options *o, struct diag *d,
                 struct site_stats *st);
+
+struct crosswalk;
+/* True when both frameworks of x are in use, so it gets a page. */
+bool site_crosswalk_in_use(const struct project *p,
+                           const struct crosswalk *x);
 
 /* Writes the JSON twin of model m (exposed for tests). */
 void site_model_json(const struct project *p, const struct model *m,

@@ -524,6 +524,7 @@ static const char prelude[] =
     "  return r .. frag\n"
     "end\n"
     "G.page_path = function() return current end\n"
+    "G.chart = function(spec) return G.require('charts').html(spec) end\n"
     "return function(name, ctx, path)\n"
     "  current = path\n"
     "  return run(name, setmetatable(ctx, {__index = G}))\n"

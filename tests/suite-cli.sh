@@ -4,6 +4,7 @@ CLI=build/cli
 rm -rf "$CLI"
 mkdir -p "$CLI"
 cp -r tests/golden/mini/content "$CLI/content"
+cp -r tests/golden/mini/frameworks "$CLI/frameworks"
 
 out=$("$DOSSIER" --version 2>&1); st=$?
 [ $st -eq 0 ] && [ "$out" = "dossier 0.1.0" ] && pass "cli/version" || fail "cli/version" "$st $out"
@@ -21,9 +22,33 @@ out=$("$DOSSIER" build -q -C build/cli/no-such-dir 2>&1); st=$?
 [ $st -eq 1 ] && [ "$out" = "build/cli/no-such-dir: error: cannot open the project folder" ] \
     && pass "cli/missing-project" || fail "cli/missing-project" "exit $st: $out"
 
-out=$("$DOSSIER" check -C "$CLI" 2>&1); st=$?
-[ $st -eq 0 ] && pass "cli/check-ok" || fail "cli/check-ok" "$out"
-[ ! -e "$CLI/out" ] && pass "cli/check-writes-nothing" || fail "cli/check-writes-nothing"
+# check: the fixture has failing gates on purpose (exit 1), written as
+# located diagnostics, JUnit XML, JSON and Markdown.
+out=$("$DOSSIER" check -q -C "$CLI" --junit "$CLI/junit.xml" 2>&1); st=$?
+[ $st -eq 1 ] && pass "cli/check-failing-gate-exit-1" || fail "cli/check-failing-gate-exit-1" "exit $st: $out"
+echo "$out" | grep -qx "build/cli/content/models/loan-check/compliance/house-policy.yaml:12:3: error: loan-check: 'RISK-1' is partial; every applicable house-policy item must be met \[gate policy-met\]" \
+    && pass "cli/check-located-gate-failure" || fail "cli/check-located-gate-failure" "$out"
+echo "$out" | grep -q "warning: loan-check: metric 'auc' is 0.74 in release 1.1.0, below its minimum 0.75 \[gate thresholds\]" \
+    && pass "cli/check-metric-threshold" || fail "cli/check-metric-threshold" "$out"
+if xmllint --noout "$CLI/junit.xml" 2>/dev/null && \
+   [ "$(xmllint --xpath 'count(/testsuites/testsuite)' "$CLI/junit.xml")" = 2 ] && \
+   [ "$(xmllint --xpath 'count(//testsuite[@name="policy-met"]/testcase/failure)' "$CLI/junit.xml")" = 2 ] && \
+   [ "$(xmllint --xpath 'string(/testsuites/@tests)' "$CLI/junit.xml")" = 4 ]; then
+    pass "cli/junit-xml"
+else
+    fail "cli/junit-xml" "$(cat "$CLI/junit.xml" 2>&1 | head -20)"
+fi
+out=$("$DOSSIER" check -q -C "$CLI" --format json 2>/dev/null)
+echo "$out" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);
+  const g=j.gates.find(x=>x.id==="policy-met"); const m=g.models.find(x=>x.model==="loan-check");
+  if(m.result!=="fail"||m.findings[0].line!==12) process.exit(1);})' \
+    && pass "cli/check-json" || fail "cli/check-json" "$out"
+out=$("$DOSSIER" check -q -C "$CLI" --format markdown 2>/dev/null)
+echo "$out" | grep -q "^| Every applicable house policy item is met | error | ❌ 1 | ❌ 1 |$" \
+    && pass "cli/check-markdown" || fail "cli/check-markdown" "$out"
+"$DOSSIER" check -C "$CLI" --format yaml >/dev/null 2>&1; st=$?
+[ $st -eq 2 ] && pass "cli/check-bad-format-exit-2" || fail "cli/check-bad-format-exit-2" "exit $st"
+[ ! -e "$CLI/out" ] && pass "cli/check-writes-no-site" || fail "cli/check-writes-no-site"
 
 out=$("$DOSSIER" build -q -C "$CLI" 2>&1); st=$?
 [ $st -eq 0 ] && [ -f "$CLI/out/index.html" ] && pass "cli/build-ok" || fail "cli/build-ok" "$out"

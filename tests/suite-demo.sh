@@ -35,3 +35,7 @@ for m in content/models/*/; do
     grep -q "$sum" "$page" && pass "demo/$id: source hash" || fail "demo/$id: source hash"
 done
 [ $n -ge 5 ] && pass "demo/at-least-5-models" || fail "demo/at-least-5-models" "$n"
+# The Content-Security-Policy forbids inline styles and scripts: no page
+# may rely on them (charts included).
+bad=$(grep -l -E ' style="|<script>|<script [^s]*>|<style' build/demo/out/*.html build/demo/out/*/*.html build/demo/out/*/*/*.html build/demo/out/*/*/*/*.html 2>/dev/null)
+[ -z "$bad" ] && pass "demo/no-inline-style-or-script" || fail "demo/no-inline-style-or-script" "$bad"

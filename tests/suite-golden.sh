@@ -8,6 +8,7 @@ for dir in tests/golden/*/; do
     mkdir -p "$work"
     cp -r "$dir/content" "$work/content"
     [ -d "$dir/templates" ] && cp -r "$dir/templates" "$work/templates"
+    [ -d "$dir/frameworks" ] && cp -r "$dir/frameworks" "$work/frameworks"
     if ! out=$("$DOSSIER" build -q -C "$work" 2>&1); then
         fail "golden/$case (build)" "$out"
         continue

@@ -1,0 +1,31 @@
+-- charts: chart{...} for templates. Fills in the theme and a page-unique
+-- id, then asks the C chart module (cairo + pango) for an inline SVG with
+-- its data table. See docs/charts.md for the spec.
+local theme = require("theme")
+local M = {}
+
+local counter, last_page = 0, nil
+
+local function slug(s)
+  return (tostring(s or ""):gsub("[^%w]+", "-"):gsub("^-+", ""):gsub("-+$", ""))
+end
+
+function M.html(spec)
+  if type(spec) ~= "table" then
+    error("chart{...} needs a table", 2)
+  end
+  local page = page_path() or ""
+  if page ~= last_page then counter, last_page = 0, page end
+  counter = counter + 1
+  local s = {}
+  for k, v in pairs(spec) do s[k] = v end
+  if s.theme == nil then s.theme = theme.chart end
+  if s.id == nil then s.id = "chart-" .. counter end
+  if s.currency == nil and site and site.currency
+     and (s.y_format == "currency") then
+    s.currency = site.currency
+  end
+  return _chart_html(s)
+end
+
+return M
