@@ -12,6 +12,7 @@
 #include "compliance.h"
 #include "diag.h"
 #include "gate.h"
+#include "manifest.h"
 #include "file.h"
 #include "markdown.h"
 #include "project.h"
@@ -27,6 +28,7 @@ static const char usage_text[] =
     "usage: dossier build [-C DIR] [-o OUT] [--strict] [--quiet]\n"
     "       dossier check [-C DIR] [--strict] [--junit FILE]\n"
     "                     [--format text|json|markdown]\n"
+    "       dossier verify [OUT]\n"
     "       dossier --help | --version\n";
 
 static const char help_text[] =
@@ -36,6 +38,8 @@ static const char help_text[] =
     "  build   load, validate and render content/ into OUT (default out/)\n"
     "  check   validate and evaluate the gates in site.yaml; exit 1 on\n"
     "          any error or failing error-level gate\n"
+    "  verify  check a copy of a site against its manifest.json; exit 1\n"
+    "          if any file was changed, removed or added\n"
     "\n"
     "Options:\n"
     "  -C DIR        the project folder (default: the current folder)\n"
@@ -100,6 +104,8 @@ parse_args(int argc, char **argv, struct opts *o)
             return -1;
         } else if (!o->cmd) {
             o->cmd = a;
+        } else if (!strcmp(o->cmd, "verify") && !o->out) {
+            o->out = a;
         } else {
             fprintf(stderr, "dossier: unexpected argument '%s'\n", a);
             return -1;
@@ -109,7 +115,8 @@ parse_args(int argc, char **argv, struct opts *o)
         fprintf(stderr, "dossier: no command given\n");
         return -1;
     }
-    if (strcmp(o->cmd, "build") && strcmp(o->cmd, "check")) {
+    if (strcmp(o->cmd, "build") && strcmp(o->cmd, "check") &&
+        strcmp(o->cmd, "verify")) {
         fprintf(stderr, "dossier: unknown command '%s'\n", o->cmd);
         return -1;
     }
@@ -223,6 +230,22 @@ main(int argc, char **argv)
     struct diag d;
     diag_init(&d);
     d.strict = o.strict;
+    if (!strcmp(o.cmd, "verify")) {
+        char *dir = o.out ? xstrdup(o.out)
+                          : strcmp(o.dir, ".") ? file_join(o.dir, "out")
+                                               : xstrdup("out");
+        long bad = manifest_verify(dir, &d);
+        diag_print(&d, stderr);
+        if (bad == 0 && !o.quiet)
+            fprintf(stderr, "dossier: %s matches its manifest\n", dir);
+        else if (bad > 0)
+            fprintf(stderr, "dossier: %s differs from its manifest in %ld "
+                            "file%s\n",
+                    dir, bad, bad == 1 ? "" : "s");
+        free(dir);
+        diag_release(&d);
+        return bad == 0 ? EXIT_OK : bad > 0 ? EXIT_INVALID : EXIT_IO;
+    }
     struct project p;
     int status = EXIT_OK;
 
@@ -280,7 +303,9 @@ main(int argc, char **argv)
         status = EXIT_IO;
         goto out;
     }
-    char *outdir = o.out ? xstrdup(o.out) : file_join(o.dir, "out");
+    char *outdir = o.out ? xstrdup(o.out)
+                   : strcmp(o.dir, ".") ? file_join(o.dir, "out")
+                                        : xstrdup("out");
     struct publish pb;
     if (publish_begin(&pb, p.root_abs, outdir, &d) < 0) {
         status = EXIT_IO;
@@ -296,6 +321,8 @@ main(int argc, char **argv)
     };
     struct site_stats st;
     rc = site_render(&p, pb.tmp, &so, &d, &st);
+    if (rc == 0 && !diag_errors(&d))
+        rc = manifest_write(pb.tmp, so.version, &d);
     if (rc < 0 || diag_errors(&d)) {
         publish_abort(&pb);
         status = EXIT_INVALID;

@@ -8,9 +8,12 @@
 
 #include "chart_lua.h"
 #include "compliance.h"
+#include "feed.h"
 #include "file.h"
 #include "gate.h"
 #include "json.h"
+#include "manifest.h"
+#include "search.h"
 #include "luadata.h"
 #include "xmem.h"
 
@@ -398,6 +401,30 @@ site_render(const struct project *p, const char *outdir,
             rc = -1;
         free(rel);
     }
+    static const struct {
+        const char *tmpl, *out, *kind;
+    } singles[] = {
+        {"models.html", "models/index.html", "models"},
+        {"audit.html", "audit.html", "audit"},
+        {"search.html", "search.html", "search"},
+    };
+    for (size_t i = 0; i < sizeof singles / sizeof *singles; i++) {
+        push_ctx(L, singles[i].out, singles[i].kind);
+        if (render_page(e, singles[i].tmpl, outdir, singles[i].out, d, st) <
+            0)
+            rc = -1;
+    }
+    {
+        struct buf json, js;
+        buf_init(&json);
+        buf_init(&js);
+        search_index(p, &json, &js);
+        if (write_out(outdir, "search-index.json", &json, d, st) < 0 ||
+            write_out(outdir, "search-index.js", &js, d, st) < 0)
+            rc = -1;
+        buf_release(&json);
+        buf_release(&js);
+    }
     push_ctx(L, "frameworks/index.html", "frameworks");
     if (render_page(e, "frameworks.html", outdir, "frameworks/index.html", d,
                     st) < 0)
@@ -429,5 +456,30 @@ site_render(const struct project *p, const char *outdir,
     }
     free(dst);
     template_engine_free(e);
+
+    /* sitemap and feed need absolute URLs: only with a base_url */
+    if (rc == 0 && p->site && node_get_str(p->site, "base_url")) {
+        size_t n;
+        char **files = manifest_list(outdir, &n);
+        char **html = xcalloc(n ? n : 1, sizeof *html);
+        size_t nh = 0;
+        for (size_t i = 0; i < n; i++) {
+            size_t len = strlen(files[i]);
+            if (len > 5 && !strcmp(files[i] + len - 5, ".html"))
+                html[nh++] = files[i];
+        }
+        struct buf b;
+        buf_init(&b);
+        feed_sitemap(p, html, nh, &b);
+        if (write_out(outdir, "sitemap.xml", &b, d, st) < 0)
+            rc = -1;
+        buf_reset(&b);
+        feed_atom(p, &b);
+        if (write_out(outdir, "feed.xml", &b, d, st) < 0)
+            rc = -1;
+        buf_release(&b);
+        free(html);
+        manifest_list_free(files, n);
+    }
     return rc;
 }

@@ -118,3 +118,29 @@ fi
 # The manual page is valid mdoc.
 out=$(mandoc -Tlint docs/dossier.1 2>&1); st=$?
 [ $st -eq 0 ] && pass "cli/man-page-lint" || fail "cli/man-page-lint" "$out"
+
+# verify: a fresh build matches its manifest; one changed byte, a removed
+# file and an added file are each reported, with exit 1.
+"$DOSSIER" build -q -C "$CLI" >/dev/null 2>&1
+out=$("$DOSSIER" verify "$CLI/out" 2>&1); st=$?
+[ $st -eq 0 ] && pass "cli/verify-fresh" || fail "cli/verify-fresh" "$out"
+cp -r "$CLI/out" "$CLI/copy"
+printf 'X' | dd of="$CLI/copy/index.html" bs=1 seek=100 conv=notrunc 2>/dev/null
+rm "$CLI/copy/frameworks/index.html"
+echo extra >"$CLI/copy/extra.txt"
+out=$("$DOSSIER" verify "$CLI/copy" 2>&1); st=$?
+if [ $st -eq 1 ] && echo "$out" | grep -q "^build/cli/copy/index.html: error: changed" \
+   && echo "$out" | grep -q "^build/cli/copy/frameworks/index.html: error: missing" \
+   && echo "$out" | grep -q "^build/cli/copy/extra.txt: error: added"; then
+    pass "cli/verify-detects-changes"
+else
+    fail "cli/verify-detects-changes" "exit $st: $out"
+fi
+# feed and sitemap are well-formed XML with absolute URLs
+if xmllint --noout "$CLI/out/feed.xml" "$CLI/out/sitemap.xml" 2>/dev/null \
+   && grep -q '<loc>https://example.test/mini/index.html</loc>' "$CLI/out/sitemap.xml" \
+   && [ "$(xmllint --xpath 'count(//*[local-name()="entry"])' "$CLI/out/feed.xml")" = 4 ]; then
+    pass "cli/feed-and-sitemap"
+else
+    fail "cli/feed-and-sitemap"
+fi
