@@ -2,6 +2,7 @@
 #include "luadata.h"
 
 #include <lauxlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "compliance.h"
@@ -229,6 +230,14 @@ push_model(lua_State *L, const struct project *p, size_t mi)
         lua_rawseti(L, -2, (lua_Integer)g + 1);
     }
     lua_setfield(L, -2, "gates");
+
+    if (m->value) {
+        luadata_push_node(L, m->value);
+        lua_setfield(L, -2, "value");
+        set_path(L, "value_path", m->value_path);
+        lua_pushfstring(L, "models/%s/value.html", m->id);
+        lua_setfield(L, -2, "value_url");
+    }
 }
 
 static void
@@ -294,6 +303,17 @@ luadata_push_site(lua_State *L, const struct project *p, const char *version)
     lua_pushinteger(L, (lua_Integer)p->epoch);
     lua_setfield(L, -2, "build_epoch");
     set_str(L, "generator", version);
+
+    bool has_value = p->portfolio != NULL;
+    for (size_t i = 0; i < p->nmodels; i++)
+        has_value |= p->models[i].value != NULL;
+    lua_pushboolean(L, has_value);
+    lua_setfield(L, -2, "has_value");
+    if (p->portfolio) {
+        luadata_push_node(L, p->portfolio);
+        lua_setfield(L, -2, "portfolio");
+        set_path(L, "portfolio_path", p->portfolio_path);
+    }
 
     lua_createtable(L, (int)p->nmodels, 0);
     lua_newtable(L); /* by_id */

@@ -13,6 +13,7 @@
 #include "file.h"
 #include "markdown.h"
 #include "schema.h"
+#include "value.h"
 #include "xmem.h"
 #include "yml.h"
 
@@ -394,6 +395,16 @@ load_models(struct project *p, struct diag *d)
                        name->str);
         load_readme(p, m, mrel, d);
         load_releases(p, m, mrel, d);
+        char *vrel = xasprintf("%s/value.yaml", mrel);
+        if (file_exists(disp(p, vrel))) {
+            const struct node *root;
+            m->value_path = disp(p, vrel);
+            /* a sheet with any error is not rendered: no made-up figures */
+            if (load_yaml(p, d, vrel, &root) == 0 &&
+                value_check(root, m->value_path, d) == 0)
+                m->value = root;
+        }
+        free(vrel);
         free(mrel);
     }
     file_list_free(names);
@@ -533,8 +544,25 @@ project_load(struct project *p, const char *root, struct diag *d)
     } else if (load_yaml(p, d, "content/site.yaml", &site) == 0 &&
         schema_check(&schema_site, site, p->site_path, d) == 0)
         p->site = site;
+    if (p->site) {
+        const struct node *cur = node_get(p->site, "currency");
+        if (cur && node_is_scalar(cur) && !value_is_currency(cur->str))
+            diag_error(d, &cur->pos,
+                       "currency '%s' is not an ISO 4217 code (e.g. EUR, "
+                       "USD, GBP)",
+                       cur->str);
+    }
     load_models(p, d);
     load_pages(p, d);
+    p->portfolio_path = disp(p, "content/portfolio.yaml");
+    if (file_exists(p->portfolio_path)) {
+        const struct node *pf;
+        if (load_yaml(p, d, "content/portfolio.yaml", &pf) == 0 &&
+            value_check_portfolio(pf, p->portfolio_path, d) == 0)
+            p->portfolio = pf;
+    } else {
+        p->portfolio_path = NULL;
+    }
     if (p->ninputs > 1)
         qsort(p->inputs, p->ninputs, sizeof *p->inputs, input_cmp);
     set_epoch(p, d);

@@ -51,6 +51,8 @@ struct model {
     size_t nreleases;
     struct model_compliance *compliance; /* one per framework in use */
     size_t ncompliance;
+    const char *value_path;     /* value.yaml, or NULL */
+    const struct node *value;   /* only when it passed every check */
 };
 
 struct page {
@@ -69,6 +71,8 @@ struct project {
     const char *content;   /* display path of content/ */
     const struct node *site;
     const char *site_path;
+    const struct node *portfolio; /* content/portfolio.yaml, when valid */
+    const char *portfolio_path;
     struct model *models; /* sorted by id */
     size_t nmodels;
     struct page *pages;   /* sorted by weight, then slug */

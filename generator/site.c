@@ -273,6 +273,20 @@ copy_evidence(const struct project *p, const struct model *m,
     return rc;
 }
 
+/* Renders a non-HTML file (a JSON twin) from a template. */
+static int
+render_file(struct template_engine *e, const char *tmpl, const char *outdir,
+            const char *rel, struct diag *d, struct site_stats *st)
+{
+    struct buf b;
+    buf_init(&b);
+    int rc = template_render(e, tmpl, &b, d);
+    if (rc == 0)
+        rc = write_out(outdir, rel, &b, d, st);
+    buf_release(&b);
+    return rc;
+}
+
 /* Copies the theme's assets/ folder (flat and one level deep). */
 static int
 copy_assets(const char *src, const char *dst, struct diag *d,
@@ -362,6 +376,21 @@ site_render(const struct project *p, const char *outdir,
                 rc = -1;
         }
 
+        if (m->value) {
+            rel = xasprintf("models/%s/value.html", m->id);
+            push_ctx(L, rel, "value");
+            push_model_field(L, m->id);
+            if (render_page(e, "value.html", outdir, rel, d, st) < 0)
+                rc = -1;
+            free(rel);
+            rel = xasprintf("models/%s/value.json", m->id);
+            push_ctx(L, rel, "value-json");
+            push_model_field(L, m->id);
+            if (render_file(e, "value.json", outdir, rel, d, st) < 0)
+                rc = -1;
+            free(rel);
+        }
+
         struct buf b;
         buf_init(&b);
         site_model_json(p, m, o->version, &b);
@@ -400,6 +429,19 @@ site_render(const struct project *p, const char *outdir,
         if (render_page(e, "crosswalk.html", outdir, rel, d, st) < 0)
             rc = -1;
         free(rel);
+    }
+    bool has_value = p->portfolio != NULL;
+    for (size_t i = 0; i < p->nmodels; i++)
+        has_value |= p->models[i].value != NULL;
+    if (has_value) {
+        push_ctx(L, "value.html", "portfolio-value");
+        if (render_page(e, "portfolio-value.html", outdir, "value.html", d,
+                        st) < 0)
+            rc = -1;
+        push_ctx(L, "value.json", "portfolio-value-json");
+        if (render_file(e, "portfolio-value.json", outdir, "value.json", d,
+                        st) < 0)
+            rc = -1;
     }
     static const struct {
         const char *tmpl, *out, *kind;

@@ -1,0 +1,153 @@
+// Shared helpers of the browser tests: result lines for tests/suite-browser.sh,
+// the chromium launch, and a watcher that records console errors, page
+// errors and failed requests per page.
+//
+// Output protocol (read by tests/suite-browser.sh):
+//   PASS name
+//   FAIL name
+//     | detail line        (any number, after a FAIL)
+//   INFO text              (shown with VERBOSE=1)
+//   DONE                   (the script reached its end)
+"use strict";
+const fs = require("fs");
+const path = require("path");
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+function line(s) {
+  process.stdout.write(s + "\n");
+}
+
+const report = {
+  passed: 0,
+  failed: 0,
+  pass(name) {
+    this.passed++;
+    line("PASS browser/" + name);
+  },
+  fail(name, details) {
+    this.failed++;
+    line("FAIL browser/" + name);
+    const list = Array.isArray(details) ? details : String(details || "").split("\n");
+    for (const d of list) {
+      for (const l of String(d).split("\n")) line("  | " + l);
+    }
+  },
+  // check(name, problems): passes when problems is empty.
+  check(name, problems) {
+    if (!problems || problems.length === 0) this.pass(name);
+    else this.fail(name, problems);
+  },
+  info(s) {
+    line("INFO " + s);
+  },
+  done() {
+    line("DONE");
+  },
+};
+
+// Runs fn and turns an exception into a failed check instead of a crash.
+async function step(name, fn) {
+  try {
+    const problems = await fn();
+    report.check(name, problems || []);
+  } catch (e) {
+    report.fail(name, String((e && e.stack) || e).split("\n").slice(0, 6));
+  }
+}
+
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+
+async function launch() {
+  const { chromium } = require(path.join(ROOT, "node_modules", "playwright-core"));
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu",
+           "--disable-background-networking", "--disable-component-update",
+           "--no-first-run"],
+  });
+}
+
+// Records what goes wrong on a page: console errors, uncaught exceptions,
+// failed requests and HTTP errors. `expectAbort(url)` declares a request
+// that is expected to be aborted (a link that starts a download).
+function watch(page) {
+  const w = { events: [], aborted: new Set() };
+  const where = () => shortUrl(page.url());
+  page.on("console", (m) => {
+    if (m.type() === "error") w.events.push("console error on " + where() + ": " + m.text());
+  });
+  page.on("pageerror", (e) => w.events.push("page error on " + where() + ": " + e.message));
+  page.on("requestfailed", (r) => {
+    const f = r.failure();
+    const err = f ? f.errorText : "?";
+    if (err === "net::ERR_ABORTED" && w.aborted.has(r.url())) return;
+    w.events.push("request failed: " + shortUrl(r.url()) + " (" + err + ")");
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400) w.events.push("HTTP " + r.status() + " for " + shortUrl(r.url()));
+  });
+  w.expectAbort = (url) => w.aborted.add(url);
+  w.mark = () => w.events.length;
+  w.since = (n) => w.events.slice(n);
+  return w;
+}
+
+let BASES = [];
+function setBases(list) {
+  BASES = list;
+}
+function shortUrl(u) {
+  for (const b of BASES) if (u.startsWith(b)) return u.slice(b.length) || "/";
+  return u;
+}
+
+// Every file under dir (relative paths, sorted).
+function walk(dir, filter) {
+  const out = [];
+  (function rec(d, rel) {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const r = rel ? rel + "/" + e.name : e.name;
+      if (e.isDirectory()) rec(path.join(d, e.name), r);
+      else if (!filter || filter(r)) out.push(r);
+    }
+  })(dir, "");
+  return out.sort();
+}
+
+// The pages the browser tests visit, chosen from what the build produced:
+// a high-risk model with evidence links on its EU AI Act page if there is one.
+function pickPages(out) {
+  const models = fs.existsSync(path.join(out, "models"))
+    ? fs.readdirSync(path.join(out, "models"), { withFileTypes: true })
+        .filter((e) => e.isDirectory()).map((e) => e.name).sort()
+    : [];
+  const list = fs.existsSync(path.join(out, "models/index.html"))
+    ? fs.readFileSync(path.join(out, "models/index.html"), "utf8") : "";
+  const risk = {};
+  for (const m of list.matchAll(/data-risk="([^"]*)"[^>]*>\s*<th[^>]*><a href="([^"/]+)\/index\.html"/g)) {
+    risk[m[2]] = m[1];
+  }
+  const hasEvidence = (id) => {
+    const f = path.join(out, "models", id, "compliance/eu-ai-act.html");
+    return fs.existsSync(f) && /href="\.\.\/evidence\//.test(fs.readFileSync(f, "utf8"));
+  };
+  const model =
+    models.find((id) => risk[id] === "high" && hasEvidence(id)) ||
+    models.find(hasEvidence) || models[0];
+  const opt = (p) => (fs.existsSync(path.join(out, p)) ? p : null);
+  return {
+    model,
+    card: model && "models/" + model + "/index.html",
+    compliance: model && opt("models/" + model + "/compliance/eu-ai-act.html"),
+    modelValue: model && opt("models/" + model + "/value.html"),
+    value: opt("value.html"),
+    framework: opt("frameworks/eu-ai-act.html"),
+    audit: opt("audit.html"),
+    search: opt("search.html"),
+    models: opt("models/index.html"),
+    index: opt("index.html"),
+  };
+}
+
+module.exports = { ROOT, report, step, launch, watch, setBases, shortUrl, walk, pickPages, CHROMIUM };
