@@ -1126,7 +1126,8 @@ format_full(const struct chart *c, double v, struct buf *out)
         zero = put_fixed(&num, c, a, 4, 2);
         break;
     case CHART_FORMAT_CURRENCY: {
-        int d = fabs(a - round(a)) < 1e-9 ? 0 : 2;
+        /* whole units from 100 up, as the pages show money */
+        int d = a >= 100 || fabs(a - round(a)) < 1e-9 ? 0 : 2;
         prefix = c->currency;
         zero = put_fixed(&num, c, a, d, d);
         break;

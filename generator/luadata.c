@@ -51,7 +51,7 @@ set_str(lua_State *L, const char *k, const char *v)
 }
 
 /* Paths shown on pages are relative to the project root. */
-static const struct project *cur_project;
+static _Thread_local const struct project *cur_project;
 
 static void
 set_path(lua_State *L, const char *k, const char *v)
@@ -113,19 +113,29 @@ push_coverage(lua_State *L, const struct coverage *c)
     set_int(L, "unknown", (long long)c->unknown);
 }
 
+static char
+status_char(const struct answer *a)
+{
+    if (!a->applies)
+        return '-';
+    switch (a->status) {
+    case COMPLIANCE_MET: return 'm';
+    case COMPLIANCE_PARTIAL: return 'p';
+    case COMPLIANCE_NOT_MET: return 'n';
+    case COMPLIANCE_NA: return 'a';
+    case COMPLIANCE_UNKNOWN: break;
+    }
+    return 'u';
+}
+
+/* The full answers of one framework: { [item id] = {status, evidence…} }.
+ * Pushed only while that model's pages render, so memory does not grow
+ * with the portfolio. */
 static void
-push_compliance(lua_State *L, const struct model *m,
-                const struct model_compliance *mc)
+push_answers(lua_State *L, const struct model *m,
+             const struct model_compliance *mc)
 {
     const struct catalog *c = mc->catalog;
-    lua_newtable(L);
-    set_str(L, "framework", c->id);
-    set_str(L, "title", c->title);
-    set_path(L, "path", mc->path);
-    lua_pushfstring(L, "models/%s/compliance/%s.html", m->id, c->id);
-    lua_setfield(L, -2, "url");
-    push_coverage(L, &mc->cov);
-    lua_setfield(L, -2, "coverage");
     lua_createtable(L, 0, (int)c->nitems);
     for (size_t i = 0; i < c->nitems; i++) {
         const struct answer *a = &mc->answers[i];
@@ -137,9 +147,8 @@ push_compliance(lua_State *L, const struct model *m,
         set_str(L, "reviewed", a->reviewed);
         set_str(L, "note", a->note);
         set_str(L, "justification", a->justification);
-        if (a->pos.path) {
+        if (a->pos.path)
             set_int(L, "line", a->pos.line);
-        }
         lua_createtable(L, (int)a->nevidence, 0);
         for (size_t k = 0; k < a->nevidence; k++) {
             const struct evidence *ev = &a->evidence[k];
@@ -157,7 +166,50 @@ push_compliance(lua_State *L, const struct model *m,
         lua_setfield(L, -2, "evidence");
         lua_setfield(L, -2, c->items[i].id);
     }
-    lua_setfield(L, -2, "answers");
+}
+
+/* A framework's summary for a model: coverage, and `statuses`, one
+ * character per catalog item in catalog order (m met, p partial, n not
+ * met, a not applicable by answer, u not assessed, - does not apply), for
+ * the portfolio-wide matrix. */
+static void
+push_compliance(lua_State *L, const struct model *m,
+                const struct model_compliance *mc)
+{
+    const struct catalog *c = mc->catalog;
+    lua_newtable(L);
+    set_str(L, "framework", c->id);
+    set_str(L, "title", c->title);
+    set_path(L, "path", mc->path);
+    lua_pushfstring(L, "models/%s/compliance/%s.html", m->id, c->id);
+    lua_setfield(L, -2, "url");
+    push_coverage(L, &mc->cov);
+    lua_setfield(L, -2, "coverage");
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (size_t i = 0; i < c->nitems; i++)
+        luaL_addchar(&b, status_char(&mc->answers[i]));
+    luaL_pushresult(&b);
+    lua_setfield(L, -2, "statuses");
+}
+
+void
+luadata_set_answers(lua_State *L, const struct project *p, size_t mi,
+                    bool on)
+{
+    const struct model *m = &p->models[mi];
+    cur_project = p;
+    lua_getfield(L, -1, "compliance");
+    for (size_t k = 0; k < m->ncompliance; k++) {
+        lua_rawgeti(L, -1, (lua_Integer)k + 1);
+        if (on)
+            push_answers(L, m, &m->compliance[k]);
+        else
+            lua_pushnil(L);
+        lua_setfield(L, -2, "answers");
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
 }
 
 static void
@@ -283,6 +335,7 @@ push_catalog(lua_State *L, const struct catalog *c)
             set_str(L, "condition", it->condition);
             set_str(L, "applies_from", it->applies_from);
             set_str(L, "applies_from_date", it->applies_from_date);
+            set_int(L, "index", (long long)(sec->first + k + 1));
             lua_rawseti(L, -2, (lua_Integer)k + 1);
         }
         lua_setfield(L, -2, "items");

@@ -8,12 +8,18 @@
 #define DOSSIER_LUADATA_H
 
 #include <lua.h>
+#include <stdbool.h>
 
 #include "node.h"
 #include "project.h"
 
 /* Pushes n converted to Lua (nil for NULL). */
 void luadata_push_node(lua_State *L, const struct node *n);
+
+/* With model mi's table on top of the stack, adds (on) or removes the
+ * full answers of each of its frameworks (compliance[k].answers). */
+void luadata_set_answers(lua_State *L, const struct project *p, size_t mi,
+                         bool on);
 
 /* Pushes the site table for p. */
 void luadata_push_site(lua_State *L, const struct project *p,

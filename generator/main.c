@@ -25,7 +25,7 @@
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
 static const char usage_text[] =
-    "usage: dossier build [-C DIR] [-o OUT] [--strict] [--quiet]\n"
+    "usage: dossier build [-C DIR] [-o OUT] [-j N] [--strict] [--quiet]\n"
     "       dossier check [-C DIR] [--strict] [--junit FILE]\n"
     "                     [--format text|json|markdown]\n"
     "       dossier verify [OUT]\n"
@@ -44,6 +44,7 @@ static const char help_text[] =
     "Options:\n"
     "  -C DIR        the project folder (default: the current folder)\n"
     "  -o OUT        output folder inside the project (default: out)\n"
+    "  -j N          render with N threads (default: the number of cores)\n"
     "  --strict      treat warnings as errors\n"
     "  --junit FILE  (check) write the gate results as JUnit XML\n"
     "  --format F    (check) also print a summary: json or markdown\n"
@@ -61,6 +62,7 @@ struct opts {
     const char *out;
     const char *junit;
     const char *format;
+    int jobs;
     int strict;
     int quiet;
 };
@@ -81,6 +83,16 @@ parse_args(int argc, char **argv, struct opts *o)
         } else if (!strcmp(a, "--version")) {
             printf("dossier %s\n", DOSSIER_VERSION);
             exit(EXIT_OK);
+        } else if (!strcmp(a, "-j") || !strncmp(a, "-j", 2)) {
+            const char *v = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
+            char *end;
+            long n = v ? strtol(v, &end, 10) : 0;
+            if (!v || *end || n < 1 || n > 256) {
+                fprintf(stderr, "dossier: -j needs a number of threads "
+                                "(1-256)\n");
+                return -1;
+            }
+            o->jobs = (int)n;
         } else if (!strcmp(a, "-C") || !strcmp(a, "-o") ||
                    !strcmp(a, "--junit") || !strcmp(a, "--format")) {
             if (i + 1 >= argc) {
@@ -318,6 +330,7 @@ main(int argc, char **argv)
         .ntemplates = ntdirs,
         .version = "dossier " DOSSIER_VERSION,
         .limits = {TEMPLATE_DEFAULT_MEMORY, TEMPLATE_DEFAULT_INSTRUCTIONS},
+        .jobs = o.jobs > 0 ? o.jobs : (int)sysconf(_SC_NPROCESSORS_ONLN),
     };
     struct site_stats st;
     rc = site_render(&p, pb.tmp, &so, &d, &st);

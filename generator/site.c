@@ -2,6 +2,7 @@
 #include "site.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <lauxlib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,140 +323,300 @@ copy_assets(const char *src, const char *dst, struct diag *d,
     return rc;
 }
 
+/* ---- jobs --------------------------------------------------------------
+ * The site is cut into jobs: one per model (its card, checklists, value
+ * page, JSON twins and evidence), one per framework, crosswalk and free
+ * page, and one per portfolio-wide page. Workers take jobs in order from a
+ * shared counter, each with its own Lua state over the shared, read-only
+ * document tree. Every job writes only its own files, so the output is the
+ * same whatever the number of workers. */
+
+enum job_kind {
+    JOB_SINGLE,
+    JOB_MODEL,
+    JOB_FRAMEWORK,
+    JOB_CROSSWALK,
+    JOB_PAGE,
+};
+
+struct job {
+    enum job_kind kind;
+    size_t index;
+};
+
+static const struct {
+    const char *tmpl, *out, *kind;
+    bool json;
+    bool value_only;
+} singles[] = {
+    {"index.html", "index.html", "portfolio", false, false},
+    {"models.html", "models/index.html", "models", false, false},
+    {"frameworks.html", "frameworks/index.html", "frameworks", false, false},
+    {"audit.html", "audit.html", "audit", false, false},
+    {"search.html", "search.html", "search", false, false},
+    {"portfolio-value.html", "value.html", "portfolio-value", false, true},
+    {"portfolio-value.json", "value.json", "portfolio-value-json", true,
+     true},
+};
+
+struct run {
+    const struct project *p;
+    const char *outdir;
+    const struct site_options *o;
+    struct diag *d;
+    struct job *jobs;
+    size_t njobs;
+    size_t next; /* taken with __atomic */
+    bool has_value;
+};
+
+struct worker {
+    struct run *run;
+    pthread_t thread;
+    struct site_stats st;
+    int rc;
+};
+
+static int
+job_model(struct template_engine *e, const struct run *r, size_t mi,
+          struct site_stats *st)
+{
+    const struct project *p = r->p;
+    const struct model *m = &p->models[mi];
+    lua_State *L = template_engine_lua(e);
+    struct diag *d = r->d;
+    const char *outdir = r->outdir;
+    int rc = 0;
+    char *rel = xasprintf("models/%s/index.html", m->id);
+    push_ctx(L, rel, "model");
+    push_model_field(L, m->id);
+    if (render_page(e, "model.html", outdir, rel, d, st) < 0)
+        rc = -1;
+    free(rel);
+
+    /* this model's full answers exist in Lua only while it renders */
+    lua_getfield(L, LUA_REGISTRYINDEX, "dossier.G");
+    lua_getfield(L, -1, "site");
+    lua_getfield(L, -1, "model_by_id");
+    lua_getfield(L, -1, m->id);
+    luadata_set_answers(L, p, mi, true);
+    lua_pop(L, 4);
+    for (size_t k = 0; k < m->ncompliance; k++) {
+        const struct model_compliance *mc = &m->compliance[k];
+        rel = xasprintf("models/%s/compliance/%s.html", m->id,
+                        mc->catalog->id);
+        push_ctx(L, rel, "compliance");
+        push_model_field(L, m->id);
+        lua_getfield(L, -1, "model");
+        lua_getfield(L, -1, "compliance_by_fw");
+        lua_getfield(L, -1, mc->catalog->id);
+        lua_setfield(L, -4, "answers");
+        lua_pop(L, 2);
+        lua_getfield(L, LUA_REGISTRYINDEX, "dossier.G");
+        lua_getfield(L, -1, "site");
+        lua_getfield(L, -1, "framework_by_id");
+        lua_getfield(L, -1, mc->catalog->id);
+        lua_setfield(L, -5, "framework");
+        lua_pop(L, 3);
+        if (render_page(e, "compliance.html", outdir, rel, d, st) < 0)
+            rc = -1;
+        free(rel);
+        if (copy_evidence(p, m, mc, outdir, d, st) < 0)
+            rc = -1;
+    }
+    lua_getfield(L, LUA_REGISTRYINDEX, "dossier.G");
+    lua_getfield(L, -1, "site");
+    lua_getfield(L, -1, "model_by_id");
+    lua_getfield(L, -1, m->id);
+    luadata_set_answers(L, p, mi, false);
+    lua_pop(L, 4);
+
+    if (m->value) {
+        rel = xasprintf("models/%s/value.html", m->id);
+        push_ctx(L, rel, "value");
+        push_model_field(L, m->id);
+        if (render_page(e, "value.html", outdir, rel, d, st) < 0)
+            rc = -1;
+        free(rel);
+        rel = xasprintf("models/%s/value.json", m->id);
+        push_ctx(L, rel, "value-json");
+        push_model_field(L, m->id);
+        if (render_file(e, "value.json", outdir, rel, d, st) < 0)
+            rc = -1;
+        free(rel);
+    }
+
+    struct buf b;
+    buf_init(&b);
+    site_model_json(p, m, r->o->version, &b);
+    rel = xasprintf("models/%s/model.json", m->id);
+    if (write_out(outdir, rel, &b, d, st) < 0)
+        rc = -1;
+    free(rel);
+    buf_release(&b);
+    return rc;
+}
+
+/* Sets ctx[field] = site[list][i] (1-based i) or site[list][key]. */
+static void
+ctx_from_site(lua_State *L, const char *field, const char *list,
+              lua_Integer i, const char *key)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, "dossier.G");
+    lua_getfield(L, -1, "site");
+    lua_getfield(L, -1, list);
+    if (key)
+        lua_getfield(L, -1, key);
+    else
+        lua_rawgeti(L, -1, i);
+    lua_setfield(L, -5, field);
+    lua_pop(L, 3);
+}
+
+static int
+run_job(struct template_engine *e, const struct run *r, const struct job *j,
+        struct site_stats *st)
+{
+    lua_State *L = template_engine_lua(e);
+    const struct project *p = r->p;
+    int rc = 0;
+    char *rel = NULL;
+    switch (j->kind) {
+    case JOB_SINGLE:
+        if (singles[j->index].value_only && !r->has_value)
+            return 0;
+        push_ctx(L, singles[j->index].out, singles[j->index].kind);
+        if (singles[j->index].json)
+            rc = render_file(e, singles[j->index].tmpl, r->outdir,
+                             singles[j->index].out, r->d, st);
+        else
+            rc = render_page(e, singles[j->index].tmpl, r->outdir,
+                             singles[j->index].out, r->d, st);
+        return rc;
+    case JOB_MODEL:
+        return job_model(e, r, j->index, st);
+    case JOB_FRAMEWORK:
+        rel = xasprintf("frameworks/%s.html", p->used[j->index]->id);
+        push_ctx(L, rel, "framework");
+        ctx_from_site(L, "framework", "framework_by_id", 0,
+                      p->used[j->index]->id);
+        rc = render_page(e, "framework.html", r->outdir, rel, r->d, st);
+        break;
+    case JOB_CROSSWALK: {
+        /* index counts crosswalks in use, as site.crosswalks does */
+        size_t n = 0, i = 0;
+        for (; i < p->ncrosswalks; i++)
+            if (site_crosswalk_in_use(p, &p->crosswalks[i]) &&
+                n++ == j->index)
+                break;
+        rel = xasprintf("frameworks/%s.html", p->crosswalks[i].id);
+        push_ctx(L, rel, "crosswalk");
+        ctx_from_site(L, "crosswalk", "crosswalks",
+                      (lua_Integer)j->index + 1, NULL);
+        rc = render_page(e, "crosswalk.html", r->outdir, rel, r->d, st);
+        break;
+    }
+    case JOB_PAGE:
+        rel = xasprintf("pages/%s.html", p->pages[j->index].slug);
+        push_ctx(L, rel, "page");
+        ctx_from_site(L, "doc", "pages", (lua_Integer)j->index + 1, NULL);
+        rc = render_page(e, "page.html", r->outdir, rel, r->d, st);
+        break;
+    }
+    free(rel);
+    return rc;
+}
+
+static struct template_engine *
+new_engine(const struct run *r)
+{
+    const struct site_options *o = r->o;
+    struct template_engine *e =
+        template_engine_new(o->templates_dirs, o->templates_displays,
+                            o->ntemplates, &o->limits, r->d);
+    if (!e)
+        return NULL;
+    template_register(e, "_chart_html", chart_lua_html);
+    luadata_push_site(template_engine_lua(e), r->p, o->version);
+    template_set_global(e, "site");
+    return e;
+}
+
+static void *
+worker_main(void *arg)
+{
+    struct worker *w = arg;
+    struct run *r = w->run;
+    struct template_engine *e = NULL;
+    for (;;) {
+        size_t i = __atomic_fetch_add(&r->next, 1, __ATOMIC_RELAXED);
+        if (i >= r->njobs)
+            break;
+        if (!e && !(e = new_engine(r))) {
+            w->rc = -1;
+            break;
+        }
+        if (run_job(e, r, &r->jobs[i], &w->st) < 0)
+            w->rc = -1;
+    }
+    template_engine_free(e);
+    return NULL;
+}
+
 int
 site_render(const struct project *p, const char *outdir,
             const struct site_options *o, struct diag *d,
             struct site_stats *st)
 {
     memset(st, 0, sizeof *st);
-    struct template_engine *e =
-        template_engine_new(o->templates_dirs, o->templates_displays,
-                            o->ntemplates, &o->limits, d);
-    if (!e)
-        return -1;
-    lua_State *L = template_engine_lua(e);
-    template_register(e, "_chart_html", chart_lua_html);
-    luadata_push_site(L, p, o->version);
-    template_set_global(e, "site");
-
-    int rc = 0;
-    push_ctx(L, "index.html", "portfolio");
-    if (render_page(e, "index.html", outdir, "index.html", d, st) < 0)
-        rc = -1;
-
-    for (size_t i = 0; i < p->nmodels; i++) {
-        const struct model *m = &p->models[i];
-        char *rel = xasprintf("models/%s/index.html", m->id);
-        push_ctx(L, rel, "model");
-        push_model_field(L, m->id);
-        if (render_page(e, "model.html", outdir, rel, d, st) < 0)
-            rc = -1;
-        free(rel);
-
-        for (size_t k = 0; k < m->ncompliance; k++) {
-            const struct model_compliance *mc = &m->compliance[k];
-            rel = xasprintf("models/%s/compliance/%s.html", m->id,
-                            mc->catalog->id);
-            push_ctx(L, rel, "compliance");
-            push_model_field(L, m->id);
-            lua_getfield(L, -1, "model");
-            lua_getfield(L, -1, "compliance_by_fw");
-            lua_getfield(L, -1, mc->catalog->id);
-            lua_setfield(L, -4, "answers");
-            lua_pop(L, 2);
-            lua_getfield(L, LUA_REGISTRYINDEX, "dossier.G");
-            lua_getfield(L, -1, "site");
-            lua_getfield(L, -1, "framework_by_id");
-            lua_getfield(L, -1, mc->catalog->id);
-            lua_setfield(L, -5, "framework");
-            lua_pop(L, 3);
-            if (render_page(e, "compliance.html", outdir, rel, d, st) < 0)
-                rc = -1;
-            free(rel);
-            if (copy_evidence(p, m, mc, outdir, d, st) < 0)
-                rc = -1;
-        }
-
-        if (m->value) {
-            rel = xasprintf("models/%s/value.html", m->id);
-            push_ctx(L, rel, "value");
-            push_model_field(L, m->id);
-            if (render_page(e, "value.html", outdir, rel, d, st) < 0)
-                rc = -1;
-            free(rel);
-            rel = xasprintf("models/%s/value.json", m->id);
-            push_ctx(L, rel, "value-json");
-            push_model_field(L, m->id);
-            if (render_file(e, "value.json", outdir, rel, d, st) < 0)
-                rc = -1;
-            free(rel);
-        }
-
-        struct buf b;
-        buf_init(&b);
-        site_model_json(p, m, o->version, &b);
-        rel = xasprintf("models/%s/model.json", m->id);
-        if (write_out(outdir, rel, &b, d, st) < 0)
-            rc = -1;
-        free(rel);
-        buf_release(&b);
-    }
-
-    for (size_t i = 0; i < p->nused; i++) {
-        const struct catalog *c = p->used[i];
-        char *rel = xasprintf("frameworks/%s.html", c->id);
-        push_ctx(L, rel, "framework");
-        lua_getfield(L, LUA_REGISTRYINDEX, "dossier.G");
-        lua_getfield(L, -1, "site");
-        lua_getfield(L, -1, "framework_by_id");
-        lua_getfield(L, -1, c->id);
-        lua_setfield(L, -5, "framework");
-        lua_pop(L, 3);
-        if (render_page(e, "framework.html", outdir, rel, d, st) < 0)
-            rc = -1;
-        free(rel);
-    }
-    for (size_t i = 0, n = 0; i < p->ncrosswalks; i++) {
-        if (!site_crosswalk_in_use(p, &p->crosswalks[i]))
-            continue;
-        char *rel = xasprintf("frameworks/%s.html", p->crosswalks[i].id);
-        push_ctx(L, rel, "crosswalk");
-        lua_getfield(L, LUA_REGISTRYINDEX, "dossier.G");
-        lua_getfield(L, -1, "site");
-        lua_getfield(L, -1, "crosswalks");
-        lua_rawgeti(L, -1, (lua_Integer)++n);
-        lua_setfield(L, -5, "crosswalk");
-        lua_pop(L, 3);
-        if (render_page(e, "crosswalk.html", outdir, rel, d, st) < 0)
-            rc = -1;
-        free(rel);
-    }
-    bool has_value = p->portfolio != NULL;
+    struct run r = {.p = p, .outdir = outdir, .o = o, .d = d};
+    r.has_value = p->portfolio != NULL;
     for (size_t i = 0; i < p->nmodels; i++)
-        has_value |= p->models[i].value != NULL;
-    if (has_value) {
-        push_ctx(L, "value.html", "portfolio-value");
-        if (render_page(e, "portfolio-value.html", outdir, "value.html", d,
-                        st) < 0)
+        r.has_value |= p->models[i].value != NULL;
+    size_t nsingles = sizeof singles / sizeof *singles;
+    r.jobs = xcalloc(nsingles + p->nmodels + p->nused + p->ncrosswalks +
+                         p->npages + 1,
+                     sizeof *r.jobs);
+    /* portfolio pages first: they are the slowest single jobs */
+    for (size_t i = 0; i < nsingles; i++)
+        r.jobs[r.njobs++] = (struct job){JOB_SINGLE, i};
+    for (size_t i = 0; i < p->nused; i++)
+        r.jobs[r.njobs++] = (struct job){JOB_FRAMEWORK, i};
+    for (size_t i = 0, n = 0; i < p->ncrosswalks; i++)
+        if (site_crosswalk_in_use(p, &p->crosswalks[i]))
+            r.jobs[r.njobs++] = (struct job){JOB_CROSSWALK, n++};
+    for (size_t i = 0; i < p->nmodels; i++)
+        r.jobs[r.njobs++] = (struct job){JOB_MODEL, i};
+    for (size_t i = 0; i < p->npages; i++)
+        r.jobs[r.njobs++] = (struct job){JOB_PAGE, i};
+
+    int nw = o->jobs > 0 ? o->jobs : 1;
+    if ((size_t)nw > r.njobs)
+        nw = r.njobs ? (int)r.njobs : 1;
+    struct worker *w = xcalloc((size_t)nw, sizeof *w);
+    for (int i = 0; i < nw; i++)
+        w[i].run = &r;
+    /* worker 0 is this thread */
+    for (int i = 1; i < nw; i++)
+        if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) != 0) {
+            diag_error(d, NULL, "cannot start a render thread");
+            w[i].rc = -1;
+            w[i].run = NULL;
+        }
+    worker_main(&w[0]);
+    int rc = 0;
+    for (int i = 0; i < nw; i++) {
+        if (i > 0 && w[i].run)
+            pthread_join(w[i].thread, NULL);
+        if (w[i].rc < 0)
             rc = -1;
-        push_ctx(L, "value.json", "portfolio-value-json");
-        if (render_file(e, "portfolio-value.json", outdir, "value.json", d,
-                        st) < 0)
-            rc = -1;
+        st->pages += w[i].st.pages;
+        st->files += w[i].st.files;
+        st->bytes += w[i].st.bytes;
     }
-    static const struct {
-        const char *tmpl, *out, *kind;
-    } singles[] = {
-        {"models.html", "models/index.html", "models"},
-        {"audit.html", "audit.html", "audit"},
-        {"search.html", "search.html", "search"},
-    };
-    for (size_t i = 0; i < sizeof singles / sizeof *singles; i++) {
-        push_ctx(L, singles[i].out, singles[i].kind);
-        if (render_page(e, singles[i].tmpl, outdir, singles[i].out, d, st) <
-            0)
-            rc = -1;
-    }
+    free(w);
+    free(r.jobs);
+
     {
         struct buf json, js;
         buf_init(&json);
@@ -466,25 +627,6 @@ site_render(const struct project *p, const char *outdir,
             rc = -1;
         buf_release(&json);
         buf_release(&js);
-    }
-    push_ctx(L, "frameworks/index.html", "frameworks");
-    if (render_page(e, "frameworks.html", outdir, "frameworks/index.html", d,
-                    st) < 0)
-        rc = -1;
-
-    for (size_t i = 0; i < p->npages; i++) {
-        const struct page *pg = &p->pages[i];
-        char *rel = xasprintf("pages/%s.html", pg->slug);
-        push_ctx(L, rel, "page");
-        lua_getfield(L, LUA_REGISTRYINDEX, "dossier.G");
-        lua_getfield(L, -1, "site");
-        lua_getfield(L, -1, "pages");
-        lua_rawgeti(L, -1, (lua_Integer)i + 1);
-        lua_setfield(L, -5, "doc");
-        lua_pop(L, 3);
-        if (render_page(e, "page.html", outdir, rel, d, st) < 0)
-            rc = -1;
-        free(rel);
     }
 
     /* Assets overlay like templates: copy the built-in theme's first, then
@@ -497,7 +639,6 @@ site_render(const struct project *p, const char *outdir,
         free(assets);
     }
     free(dst);
-    template_engine_free(e);
 
     /* sitemap and feed need absolute URLs: only with a base_url */
     if (rc == 0 && p->site && node_get_str(p->site, "base_url")) {

@@ -18,6 +18,7 @@ struct site_options {
     const char *const *templates_displays;
     size_t ntemplates;
     const char *version;           /* "dossier X.Y.Z" */
+    int jobs;                      /* render threads (1 = this one only) */
     struct template_limits limits;
 };
 

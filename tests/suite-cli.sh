@@ -144,3 +144,16 @@ if xmllint --noout "$CLI/out/feed.xml" "$CLI/out/sitemap.xml" 2>/dev/null \
 else
     fail "cli/feed-and-sitemap"
 fi
+
+# Parallel and single-threaded builds are byte-identical (the demo, which
+# has every kind of page).
+rm -rf build/cli-j && mkdir -p build/cli-j && cp -r content build/cli-j/
+"$DOSSIER" build -q -j 1 -C build/cli-j -o build/cli-j/one >/dev/null 2>&1
+"$DOSSIER" build -q -j 4 -C build/cli-j -o build/cli-j/four >/dev/null 2>&1
+if [ -f build/cli-j/one/index.html ] && diff -r build/cli-j/one build/cli-j/four >/dev/null 2>&1; then
+    pass "cli/parallel-equals-single-thread"
+else
+    fail "cli/parallel-equals-single-thread" "$(diff -rq build/cli-j/one build/cli-j/four 2>&1 | head)"
+fi
+"$DOSSIER" build -q -j 0 -C build/cli-j >/dev/null 2>&1; st=$?
+[ $st -eq 2 ] && pass "cli/bad-jobs-exit-2" || fail "cli/bad-jobs-exit-2" "exit $st"

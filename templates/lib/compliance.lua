@@ -47,6 +47,15 @@ function M.applicable(sec, answers)
   return out
 end
 
+local codes = { m = "met", p = "partial", n = "not-met",
+                a = "not-applicable", u = "unknown" }
+
+-- Status of catalog item number i (1-based) for a model's framework
+-- summary, or nil when the item does not apply to that model.
+function M.status_at(summary, i)
+  return codes[summary.statuses:sub(i, i)]
+end
+
 function M.short_hash(h)
   if not h then return "" end
   return h:sub(1, 12) .. "…"

@@ -14,47 +14,71 @@ const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-function line(s) {
-  process.stdout.write(s + "\n");
-}
-
-const report = {
-  passed: 0,
-  failed: 0,
+class Reporter {
+  // buffered: lines are kept until flush(), so that sections running at the
+  // same time do not interleave their output
+  constructor(buffered) {
+    this.buffered = buffered;
+    this.lines = [];
+    this.passed = 0;
+    this.failed = 0;
+  }
+  line(s) {
+    if (this.buffered) this.lines.push(s);
+    else process.stdout.write(s + "\n");
+  }
   pass(name) {
     this.passed++;
-    line("PASS browser/" + name);
-  },
+    this.line("PASS browser/" + name);
+  }
   fail(name, details) {
     this.failed++;
-    line("FAIL browser/" + name);
+    this.line("FAIL browser/" + name);
     const list = Array.isArray(details) ? details : String(details || "").split("\n");
     for (const d of list) {
-      for (const l of String(d).split("\n")) line("  | " + l);
+      for (const l of String(d).split("\n")) this.line("  | " + l);
     }
-  },
+  }
   // check(name, problems): passes when problems is empty.
   check(name, problems) {
     if (!problems || problems.length === 0) this.pass(name);
     else this.fail(name, problems);
-  },
+  }
   info(s) {
-    line("INFO " + s);
-  },
+    this.line("INFO " + s);
+  }
+  // Runs fn (which returns a list of problems) as one check; an exception
+  // becomes a failed check instead of a crash.
+  async step(name, fn) {
+    try {
+      const problems = await fn();
+      this.check(name, problems || []);
+    } catch (e) {
+      this.fail(name, String((e && e.stack) || e).split("\n").slice(0, 6));
+    }
+  }
+  // a buffered reporter whose lines adopt() appends to this one, in order
+  child() {
+    return new Reporter(true);
+  }
+  adopt(c) {
+    this.passed += c.passed;
+    this.failed += c.failed;
+    for (const l of c.lines) this.line(l);
+    c.lines = [];
+  }
+  flush() {
+    if (this.lines.length) process.stdout.write(this.lines.join("\n") + "\n");
+    this.lines = [];
+  }
   done() {
-    line("DONE");
-  },
-};
-
-// Runs fn and turns an exception into a failed check instead of a crash.
-async function step(name, fn) {
-  try {
-    const problems = await fn();
-    report.check(name, problems || []);
-  } catch (e) {
-    report.fail(name, String((e && e.stack) || e).split("\n").slice(0, 6));
+    this.flush();
+    process.stdout.write("DONE\n");
   }
 }
+
+// the reporter of scripts that run one thing at a time
+const report = new Reporter(false);
 
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 
@@ -75,7 +99,9 @@ function watch(page) {
   const w = { events: [], aborted: new Set() };
   const where = () => shortUrl(page.url());
   page.on("console", (m) => {
-    if (m.type() === "error") w.events.push("console error on " + where() + ": " + m.text());
+    if (m.type() !== "error") return;
+    const loc = m.location() && m.location().url ? " [" + shortUrl(m.location().url) + "]" : "";
+    w.events.push("console error on " + where() + ": " + m.text() + loc);
   });
   page.on("pageerror", (e) => w.events.push("page error on " + where() + ": " + e.message));
   page.on("requestfailed", (r) => {
@@ -150,4 +176,4 @@ function pickPages(out) {
   };
 }
 
-module.exports = { ROOT, report, step, launch, watch, setBases, shortUrl, walk, pickPages, CHROMIUM };
+module.exports = { ROOT, Reporter, report, launch, watch, setBases, shortUrl, walk, pickPages, CHROMIUM };
