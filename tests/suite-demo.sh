@@ -39,3 +39,30 @@ done
 # may rely on them (charts included).
 bad=$(grep -l -E ' style="|<script>|<script [^s]*>|<style' build/demo/out/*.html build/demo/out/*/*.html build/demo/out/*/*/*.html build/demo/out/*/*/*/*.html 2>/dev/null)
 [ -z "$bad" ] && pass "demo/no-inline-style-or-script" || fail "demo/no-inline-style-or-script" "$bad"
+
+# Every chart type appears somewhere in the demo site.
+for t in line bar hbar waterfall donut gauge heatmap; do
+    if grep -rqs "class=\"chart chart--$t\"" build/demo/out; then
+        pass "demo/chart-type-$t"
+    else
+        fail "demo/chart-type-$t" "no $t chart in the demo site"
+    fi
+done
+
+# dossier check on the demo fails on purpose, on the gaps the demo plants,
+# and writes JUnit XML a parser reads.
+out=$("$DOSSIER" check -q -C build/demo --junit build/demo/junit.xml 2>&1); st=$?
+[ $st -eq 1 ] && pass "demo/check-exit-1" || fail "demo/check-exit-1" "exit $st"
+for want in \
+    "credit-risk-scorer/compliance/eu-ai-act.yaml:[0-9]*:3: error: credit-risk-scorer: 'Art. 72(3)' is not-met" \
+    "resume-screener/compliance/eu-ai-act.yaml:[0-9]*:3: error: resume-screener: 'Art. 12(2)' is not-met and has no owner" \
+    "churn-predictor/releases/1.3.0.yaml:[0-9]*:[0-9]*: error: churn-predictor: metric 'auc' is 0.688 in release 1.3.0, below its minimum" \
+    "warning: churn-predictor: .* was last reviewed on 2025-06-02"; do
+    echo "$out" | grep -q "$want" && pass "demo/check: $want" || fail "demo/check: $want" "$out"
+done
+if xmllint --noout build/demo/junit.xml 2>/dev/null && \
+   [ "$(xmllint --xpath 'count(//testsuite)' build/demo/junit.xml)" -ge 4 ]; then
+    pass "demo/junit"
+else
+    fail "demo/junit"
+fi

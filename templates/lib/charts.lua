@@ -28,4 +28,13 @@ function M.html(spec)
   return _chart_html(s)
 end
 
+-- The theme with another palette, for series whose colour has a meaning
+-- (a rejected release in vermillion, not in the next free colour).
+function M.theme_with(palette)
+  local t = {}
+  for k, v in pairs(theme.chart) do t[k] = v end
+  t.palette = palette
+  return t
+end
+
 return M
