@@ -102,13 +102,13 @@ mkdir -p "$CLI/out.tmp-999999/models"
 # the project and the theme is read (system libraries and fonts aside).
 if command -v strace >/dev/null 2>&1; then
     strace -f -qq -e trace=open,openat,creat,mkdir,mkdirat,rename,renameat,renameat2,unlink,unlinkat \
-        -o "$CLI/strace.log" "$DOSSIER" build -q -C "$CLI" >/dev/null 2>&1
+        -o "$CLI/strace.log" "$DOSSIER" build -q -j 1 -C "$CLI" >/dev/null 2>&1
     here=$(cd "$CLI" && pwd)
     bad=$(grep -E 'O_WRONLY|O_RDWR|O_CREAT|mkdir|rename|unlink' "$CLI/strace.log" \
         | grep -v '= -1' | grep -oE '"[^"]*"' | tr -d '"' \
         | while read -r p; do
             case "$p" in /*) ab=$p ;; *) ab="$ROOT/$p" ;; esac
-            case "$ab" in "$here"/*) ;; /dev/*|/proc/*) ;; *) echo "$p" ;; esac
+            case "$ab" in "$here"|"$here"/*) ;; /dev/*|/proc/*) ;; *) echo "$p" ;; esac
         done | sort -u)
     [ -z "$bad" ] && pass "cli/writes-only-inside" || fail "cli/writes-only-inside" "$bad"
 else
