@@ -331,6 +331,7 @@ main(int argc, char **argv)
         .version = "dossier " DOSSIER_VERSION,
         .limits = {TEMPLATE_DEFAULT_MEMORY, TEMPLATE_DEFAULT_INSTRUCTIONS},
         .jobs = o.jobs > 0 ? o.jobs : (int)sysconf(_SC_NPROCESSORS_ONLN),
+        .previous = outdir,
     };
     struct site_stats st;
     rc = site_render(&p, pb.tmp, &so, &d, &st);

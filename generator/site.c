@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <lauxlib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,12 +167,69 @@ site_model_json(const struct project *p, const struct model *m,
     json_object_end(&j);
 }
 
+/* The previous site, read-only while a build runs (NULL on a first
+ * build). A file whose bytes did not change is hard-linked from it instead
+ * of written, so its mtime and inode stay as they were and rsync or a CDN
+ * sync uploads only what changed. */
+static const char *site_prev;
+
+static bool
+same_as_prev(const char *rel, const char *data, size_t len)
+{
+    if (!site_prev)
+        return false;
+    char *old = file_join(site_prev, rel);
+    bool same = false;
+    if (file_size(old) == (off_t)len) {
+        FILE *fp = fopen(old, "rb");
+        if (fp) {
+            char chunk[65536];
+            size_t off = 0, n;
+            same = true;
+            while (same && (n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+                same = off + n <= len && memcmp(chunk, data + off, n) == 0;
+                off += n;
+            }
+            same = same && off == len;
+            fclose(fp);
+        }
+    }
+    free(old);
+    return same;
+}
+
+/* Writes data to outdir/rel, or links the identical previous file. */
+static int
+emit(const char *outdir, const char *rel, const char *data, size_t len)
+{
+    char *path = file_join(outdir, rel);
+    int rc = -1;
+    if (same_as_prev(rel, data, len)) {
+        char *old = file_join(site_prev, rel);
+        char *slash = strrchr(path, '/');
+        if (slash) {
+            *slash = '\0';
+            file_mkdirs(path);
+            *slash = '/';
+        }
+        rc = link(old, path);
+        free(old);
+    }
+    if (rc < 0) {
+        /* never write through a link into the previous site */
+        unlink(path);
+        rc = file_write(path, data, len);
+    }
+    free(path);
+    return rc;
+}
+
 static int
 write_out(const char *outdir, const char *rel, const struct buf *b,
           struct diag *d, struct site_stats *st)
 {
     char *path = file_join(outdir, rel);
-    int rc = file_write(path, b->data, b->len);
+    int rc = emit(outdir, rel, b->data, b->len);
     if (rc < 0)
         diag_error(d, NULL, "cannot write '%s': %s", path, strerror(errno));
     free(path);
@@ -259,8 +318,12 @@ copy_evidence(const struct project *p, const struct model *m,
             }
             struct buf b;
             buf_init(&b);
-            if (file_read(d, &ev->pos, ev->src, 64u << 20, &b) < 0 ||
-                file_write(dst, b.data, b.len) < 0) {
+            char *erel = xasprintf("models/%s/%s", m->id, ev->rel);
+            int wrc = file_read(d, &ev->pos, ev->src, 64u << 20, &b) < 0
+                          ? -1
+                          : emit(outdir, erel, b.data, b.len);
+            free(erel);
+            if (wrc < 0) {
                 rc = diag_error(d, &ev->pos, "cannot copy evidence '%s'",
                                 ev->ref);
             } else {
@@ -290,8 +353,8 @@ render_file(struct template_engine *e, const char *tmpl, const char *outdir,
 
 /* Copies the theme's assets/ folder (flat and one level deep). */
 static int
-copy_assets(const char *src, const char *dst, struct diag *d,
-            struct site_stats *st)
+copy_assets(const char *src, const char *outdir, const char *rel,
+            struct diag *d, struct site_stats *st)
 {
     size_t n;
     char **names = file_list(src, false, &n);
@@ -300,15 +363,15 @@ copy_assets(const char *src, const char *dst, struct diag *d,
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         char *from = file_join(src, names[i]);
-        char *to = file_join(dst, names[i]);
+        char *to = file_join(rel, names[i]);
         if (file_is_dir(from)) {
-            if (copy_assets(from, to, d, st) < 0)
+            if (copy_assets(from, outdir, to, d, st) < 0)
                 rc = -1;
         } else {
             struct buf b;
             buf_init(&b);
             if (file_read(d, NULL, from, 64u << 20, &b) < 0 ||
-                file_write(to, b.data, b.len) < 0) {
+                emit(outdir, to, b.data, b.len) < 0) {
                 rc = diag_error(d, NULL, "cannot copy '%s'", from);
             } else {
                 st->files++;
@@ -569,6 +632,7 @@ site_render(const struct project *p, const char *outdir,
             struct site_stats *st)
 {
     memset(st, 0, sizeof *st);
+    site_prev = o->previous && file_is_dir(o->previous) ? o->previous : NULL;
     struct run r = {.p = p, .outdir = outdir, .o = o, .d = d};
     r.has_value = p->portfolio != NULL;
     for (size_t i = 0; i < p->nmodels; i++)
@@ -631,14 +695,12 @@ site_render(const struct project *p, const char *outdir,
 
     /* Assets overlay like templates: copy the built-in theme's first, then
      * the project's own over them. */
-    char *dst = file_join(outdir, "assets");
     for (size_t i = o->ntemplates; i-- > 0;) {
         char *assets = file_join(o->templates_dirs[i], "assets");
-        if (copy_assets(assets, dst, d, st) < 0)
+        if (copy_assets(assets, outdir, "assets", d, st) < 0)
             rc = -1;
         free(assets);
     }
-    free(dst);
 
     /* sitemap and feed need absolute URLs: only with a base_url */
     if (rc == 0 && p->site && node_get_str(p->site, "base_url")) {
@@ -664,5 +726,6 @@ site_render(const struct project *p, const char *outdir,
         free(html);
         manifest_list_free(files, n);
     }
+    site_prev = NULL;
     return rc;
 }

@@ -19,6 +19,7 @@ struct site_options {
     size_t ntemplates;
     const char *version;           /* "dossier X.Y.Z" */
     int jobs;                      /* render threads (1 = this one only) */
+    const char *previous;          /* the site being replaced, or NULL */
     struct template_limits limits;
 };
 

@@ -157,3 +157,32 @@ else
 fi
 "$DOSSIER" build -q -j 0 -C build/cli-j >/dev/null 2>&1; st=$?
 [ $st -eq 2 ] && pass "cli/bad-jobs-exit-2" || fail "cli/bad-jobs-exit-2" "exit $st"
+
+# A rebuild leaves unchanged files alone (same inode and mtime: hard-linked
+# from the previous site), and rewrites only what changed.
+rm -rf build/cli-inc && mkdir -p build/cli-inc && cp -r content build/cli-inc/
+"$DOSSIER" build -q -C build/cli-inc >/dev/null 2>&1
+(cd build/cli-inc/out && find . -type f ! -name manifest.json ! -name .dossier-site -printf '%i %p\n' | sort -k2) >build/cli-inc/before
+"$DOSSIER" build -q -C build/cli-inc >/dev/null 2>&1
+(cd build/cli-inc/out && find . -type f ! -name manifest.json ! -name .dossier-site -printf '%i %p\n' | sort -k2) >build/cli-inc/after
+cmp -s build/cli-inc/before build/cli-inc/after && pass "cli/rebuild-keeps-unchanged-files" \
+    || fail "cli/rebuild-keeps-unchanged-files" "$(diff build/cli-inc/before build/cli-inc/after | head)"
+printf '\nOne more line.\n' >>build/cli-inc/content/models/fraud-detector/README.md
+"$DOSSIER" build -q -C build/cli-inc >/dev/null 2>&1
+(cd build/cli-inc/out && find . -type f ! -name manifest.json ! -name .dossier-site -printf '%i %p\n' | sort -k2) >build/cli-inc/after2
+changed=$(diff build/cli-inc/after build/cli-inc/after2 | grep '^>' | awk '{print $3}' | tr '\n' ' ')
+case "$changed" in
+    *fraud-detector/index.html*) pass "cli/rebuild-rewrites-changed-model" ;;
+    *) fail "cli/rebuild-rewrites-changed-model" "changed: $changed" ;;
+esac
+case "$changed" in
+    *churn-predictor/index.html*) fail "cli/rebuild-leaves-other-models" "changed: $changed" ;;
+    *) pass "cli/rebuild-leaves-other-models" ;;
+esac
+# and the previous site is never written through a link: a failing build
+# after that leaves it intact
+sum1=$(cd build/cli-inc/out && find . -type f | sort | xargs sha256sum)
+printf 'status: [\n' >>build/cli-inc/content/models/fraud-detector/model.yaml
+"$DOSSIER" build -q -C build/cli-inc >/dev/null 2>&1
+sum2=$(cd build/cli-inc/out && find . -type f | sort | xargs sha256sum)
+[ "$sum1" = "$sum2" ] && pass "cli/failed-rebuild-keeps-linked-site" || fail "cli/failed-rebuild-keeps-linked-site"

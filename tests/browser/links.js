@@ -1,0 +1,259 @@
+// Item 4 of issue 8: a link checker over every .html file of a built site.
+//   node tests/browser/links.js OUT CONTENT_DIR...
+// - every relative href/src/xlink:href/action resolves to a file inside OUT
+//   (not to a folder: from file:// a folder shows a listing);
+// - every #fragment names an element id (or <a name>) of its target page;
+// - no root-relative (/x) or protocol-relative (//x) references;
+// - absolute http(s) links only to addresses written in the content
+//   (CONTENT_DIR: the inputs the site was built from);
+// - nothing is loaded from another origin (src, <link href>, CSS url()): no CDN;
+// - the URLs of the search index resolve too.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const { report, walk } = require("./lib");
+
+const ENT = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0" };
+function decode(s) {
+  return s.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (m, e) => {
+    if (e[0] === "#") return String.fromCodePoint(e[1].toLowerCase() === "x" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+    return ENT[e.toLowerCase()] !== undefined ? ENT[e.toLowerCase()] : m;
+  });
+}
+
+// A small HTML tokenizer: start tags with their attributes (quotes honoured),
+// skipping comments and the text of <script>/<style>.
+function tags(html) {
+  const out = [];
+  let i = 0;
+  const n = html.length;
+  let lineNo = 1;
+  let counted = 0; // html[0, counted) has lineNo - 1 newlines
+  const lower = html.toLowerCase();
+  while (i < n) {
+    const lt = html.indexOf("<", i);
+    if (lt < 0) break;
+    if (html.startsWith("<!--", lt)) {
+      const e = html.indexOf("-->", lt + 4);
+      i = e < 0 ? n : e + 3;
+      continue;
+    }
+    const m = /^<([a-zA-Z][a-zA-Z0-9:-]*)/.exec(html.slice(lt, lt + 64));
+    if (!m) {
+      i = lt + 1;
+      continue;
+    }
+    const name = m[1].toLowerCase();
+    let j = lt + m[0].length;
+    const attrs = {};
+    for (;;) {
+      while (j < n && /\s/.test(html[j])) j++;
+      if (j >= n) break;
+      if (html[j] === ">") {
+        j++;
+        break;
+      }
+      if (html[j] === "/" && html[j + 1] === ">") {
+        j += 2;
+        break;
+      }
+      const a = /^[^\s"'>\/=]+/.exec(html.slice(j, j + 256));
+      if (!a) {
+        j++;
+        continue;
+      }
+      const an = a[0].toLowerCase();
+      j += a[0].length;
+      while (j < n && /\s/.test(html[j])) j++;
+      let val = "";
+      if (html[j] === "=") {
+        j++;
+        while (j < n && /\s/.test(html[j])) j++;
+        if (html[j] === '"' || html[j] === "'") {
+          const q = html[j];
+          const e = html.indexOf(q, j + 1);
+          val = html.slice(j + 1, e < 0 ? n : e);
+          j = e < 0 ? n : e + 1;
+        } else {
+          const v = /^[^\s>]*/.exec(html.slice(j, j + 4096))[0];
+          val = v;
+          j += v.length;
+        }
+      }
+      if (!(an in attrs)) attrs[an] = decode(val);
+    }
+    for (let k = html.indexOf("\n", counted); k >= 0 && k < lt; k = html.indexOf("\n", k + 1)) lineNo++;
+    counted = lt;
+    out.push({ name, attrs, line: lineNo });
+    if (name === "script" || name === "style") {
+      const e = lower.indexOf("</" + name, j);
+      j = e < 0 ? n : e;
+    }
+    i = j;
+  }
+  return out;
+}
+
+const ids = new Map(); // abs file -> Set of ids
+function idsOf(file) {
+  if (!ids.has(file)) {
+    const s = new Set();
+    for (const t of tags(fs.readFileSync(file, "utf8"))) {
+      if (t.attrs.id !== undefined) s.add(t.attrs.id);
+      if (t.name === "a" && t.attrs.name !== undefined) s.add(t.attrs.name);
+    }
+    ids.set(file, s);
+  }
+  return ids.get(file);
+}
+
+function main() {
+  const out = path.resolve(process.argv[2] || "out");
+  const contentDirs = process.argv.slice(3);
+  let corpus = "";
+  for (const d of contentDirs) {
+    if (!fs.existsSync(d)) continue;
+    for (const f of walk(d)) {
+      try {
+        corpus += fs.readFileSync(path.join(d, f), "utf8") + "\n";
+      } catch (e) { /* unreadable: ignore */ }
+    }
+  }
+  const htmls = walk(out, (f) => f.endsWith(".html"));
+  report.check("links: the site has HTML pages", htmls.length ? [] : ["no .html file in " + out]);
+
+  // resolves ref (as written in the file rel) and returns a problem or null
+  const resolve = (rel, ref, needHtmlFragment) => {
+    const [beforeHash, ...h] = ref.split("#");
+    const frag = h.length ? h.join("#") : null;
+    const p = beforeHash.split("?")[0];
+    let target;
+    if (p === "") target = path.join(out, rel);
+    else {
+      let dp;
+      try {
+        dp = decodeURIComponent(p);
+      } catch (e) {
+        return "bad percent-encoding";
+      }
+      target = path.resolve(path.dirname(path.join(out, rel)), dp);
+    }
+    if (target !== out && !target.startsWith(out + path.sep)) return "points outside the site";
+    if (!fs.existsSync(target)) return "no such file " + path.relative(out, target);
+    if (fs.statSync(target).isDirectory()) return "is a folder (from file:// that shows a listing, not a page)";
+    if (frag !== null) {
+      if (frag === "") return "empty fragment";
+      if (/\.x?html?$/.test(target) || needHtmlFragment) {
+        let f;
+        try {
+          f = decodeURIComponent(frag);
+        } catch (e) {
+          f = frag;
+        }
+        if (!idsOf(target).has(f) && !idsOf(target).has(frag)) return "no id \"" + f + "\" in " + path.relative(out, target);
+      }
+    }
+    return null;
+  };
+
+  const external = new Map(); // url -> [pages]
+  const loads = []; // resources from other origins
+  for (const rel of htmls) {
+    const problems = [];
+    const list = tags(fs.readFileSync(path.join(out, rel), "utf8"));
+    for (const t of list) {
+      for (const an of ["href", "src", "xlink:href", "action", "poster", "srcset", "data", "formaction", "cite"]) {
+        if (t.attrs[an] === undefined) continue;
+        if (an === "data" && t.name !== "object") continue;
+        const vals = an === "srcset" ? t.attrs[an].split(",").map((s) => s.trim().split(/\s+/)[0]) : [t.attrs[an].trim()];
+        for (const v of vals) {
+          const where = rel + ":" + t.line + ": <" + t.name + " " + an + "=\"" + v + "\">: ";
+          const loaded = an !== "href" && an !== "xlink:href" && an !== "action" && an !== "cite" && an !== "formaction" ||
+            (t.name === "link" && !/^(alternate|canonical|author|license|help|next|prev|search)$/i.test(t.attrs.rel || ""));
+          if (v === "") {
+            problems.push(where + "empty reference");
+          } else if (/^\/\//.test(v)) {
+            (loaded ? loads : problems).push(where + "protocol-relative reference to another origin");
+          } else if (/^[a-z][a-z0-9+.-]*:/i.test(v)) {
+            const scheme = v.split(":")[0].toLowerCase();
+            if (scheme === "http" || scheme === "https") {
+              if (loaded) loads.push(where + "loads from another origin");
+              else {
+                if (!external.has(v)) external.set(v, []);
+                external.get(v).push(rel);
+              }
+            } else if (scheme === "mailto" && an === "href") {
+              // fine
+            } else if (scheme === "data" && loaded) {
+              // fine: inline images are allowed by the CSP
+            } else {
+              problems.push(where + "'" + scheme + ":' reference");
+            }
+          } else if (v.startsWith("/")) {
+            problems.push(where + "root-relative reference (breaks when the site is opened from disk or a sub-folder)");
+          } else {
+            const err = resolve(rel, v, t.name === "use");
+            if (err) problems.push(where + err);
+          }
+        }
+      }
+    }
+    report.check("links: " + rel, problems);
+  }
+
+  // absolute links: only to addresses written in the content
+  const unknown = [];
+  for (const [u, pages] of external) {
+    const bare = u.replace(/\/$/, "");
+    if (!corpus.includes(u) && !corpus.includes(bare)) unknown.push(u + " (on " + [...new Set(pages)].slice(0, 3).join(", ") + ")");
+  }
+  report.check("links: absolute http(s) links all come from the content (" + external.size + " addresses)",
+    contentDirs.length ? unknown : ["no content folder given"]);
+  report.check("links: no page loads anything from another origin (src, <link>): no CDN", loads);
+
+  // stylesheets: url() inside the site, no @import from elsewhere
+  const cssProblems = [];
+  for (const rel of walk(out, (f) => f.endsWith(".css"))) {
+    const css = fs.readFileSync(path.join(out, rel), "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
+    for (const m of css.matchAll(/url\(\s*(['"]?)([^'")]*)\1\s*\)|@import\s+(['"])([^'"]+)\3/g)) {
+      const v = (m[2] !== undefined ? m[2] : m[4]).trim();
+      if (/^data:/.test(v) || v.startsWith("#")) continue;
+      if (/^([a-z]+:)?\/\//i.test(v)) cssProblems.push(rel + ": " + v + ": another origin");
+      else {
+        const err = resolve(rel, v, false);
+        if (err) cssProblems.push(rel + ": " + v + ": " + err);
+      }
+    }
+  }
+  report.check("links: stylesheets reference only files of the site", cssProblems);
+
+  // the search index: every result URL must open
+  const idx = path.join(out, "search-index.json");
+  if (fs.existsSync(idx)) {
+    const problems = [];
+    let entries = [];
+    try {
+      entries = JSON.parse(fs.readFileSync(idx, "utf8"));
+      if (!Array.isArray(entries)) entries = entries.entries || entries.items || [];
+    } catch (e) {
+      problems.push("search-index.json: " + e.message);
+    }
+    for (const e of entries) {
+      if (!e || typeof e.u !== "string") {
+        problems.push("an entry without a URL: " + JSON.stringify(e).slice(0, 100));
+        continue;
+      }
+      const err = /^[a-z]+:|^\//i.test(e.u) ? "not a relative URL" : resolve("search.html", e.u, false);
+      if (err) problems.push((e.t || "?") + " → " + e.u + ": " + err);
+    }
+    report.check("links: the " + entries.length + " URLs of the search index resolve", problems);
+  }
+  report.done();
+}
+
+try {
+  main();
+} catch (e) {
+  report.fail("links: crashed", String((e && e.stack) || e).split("\n").slice(0, 8));
+  report.done();
+}
