@@ -43,9 +43,9 @@ $(BUILD)/libdossier.a: $(LIBOBJS)
 	rm -f $@ && ar rcs $@ $(LIBOBJS)
 
 # Unit tests: one cmocka binary per tests/unit/test_<noun>.c.
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdossier.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/helpers.c $(BUILD)/libdossier.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Igenerator -o $@ $< $(BUILD)/libdossier.a \
+	$(CC) $(ALL_CFLAGS) -Igenerator -Itests/unit -o $@ $< tests/unit/helpers.c $(BUILD)/libdossier.a \
 		$(LDFLAGS) $(LIBS) $$(pkg-config --libs cmocka)
 
 site: $(BUILD)/dossier

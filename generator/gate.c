@@ -202,32 +202,34 @@ check_compliance(struct project *p, const struct gate *g,
 static void
 check_metrics(struct project *p, const struct model *m, struct failures *f)
 {
-    if (!m->nreleases || !m->card)
+    const struct node *card = m->merged ? m->merged : m->card;
+    if (!m->nreleases || !card)
         return;
     const struct release *r = &m->releases[m->nreleases - 1];
-    const struct node *vals = node_get(r->node, "metrics");
-    const struct node *decl = node_get(m->card, "metrics");
-    if (!vals || vals->type != NODE_MAP || !decl || decl->type != NODE_SEQ)
+    const struct node *decl = node_get(card, "metrics");
+    if (!decl || decl->type != NODE_SEQ)
         return;
     for (size_t i = 0; i < decl->n; i++) {
         const struct node *d = decl->items[i];
         const char *name = node_get_str(d, "name");
-        const struct node *v = name ? node_get(vals, name) : NULL;
-        double x, lo, hi;
-        if (!v || !node_number(v, &x))
+        const struct metric_value *v =
+            name ? project_metric(m, r->version, name) : NULL;
+        double lo, hi;
+        if (!v)
             continue;
-        if (node_number(node_get(d, "min"), &lo) && x < lo)
+        const char *src = !strcmp(v->source, "release") ? "" : v->source;
+        if (node_number(node_get(d, "min"), &lo) && v->value < lo)
             add_failure(p, f, v->pos,
                         "metric '%s' is %s in release %s, below its "
-                        "minimum %s",
-                        name, v->str, r->version,
-                        node_get(d, "min")->str);
-        if (node_number(node_get(d, "max"), &hi) && x > hi)
+                        "minimum %s%s%s%s",
+                        name, v->raw, r->version, node_get(d, "min")->str,
+                        *src ? " (from " : "", src, *src ? ")" : "");
+        if (node_number(node_get(d, "max"), &hi) && v->value > hi)
             add_failure(p, f, v->pos,
                         "metric '%s' is %s in release %s, above its "
-                        "maximum %s",
-                        name, v->str, r->version,
-                        node_get(d, "max")->str);
+                        "maximum %s%s%s%s",
+                        name, v->raw, r->version, node_get(d, "max")->str,
+                        *src ? " (from " : "", src, *src ? ")" : "");
     }
 }
 

@@ -1,14 +1,21 @@
-/* json: a small streaming JSON writer with stable, pretty output.
- * Used for the machine-readable twins of pages (model.json) and the build
- * manifests. Key order is the order of the calls, so output is
- * deterministic. */
+/* json: JSON in and out.
+ * Reading goes through yml_parse(), so every node carries file:line:col
+ * like the YAML inputs do; libyaml accepts JSON except the UTF-16
+ * surrogate escapes ("\ud83d\ude00") that Python's json.dump writes for
+ * characters outside the Basic Multilingual Plane, which json_parse
+ * rewrites first (moving the columns after them back to where they are in
+ * the file). Writing is a small streaming writer with stable, pretty
+ * output for the JSON twins of pages and the manifests: key order is the
+ * order of the calls, so output is deterministic. */
 #ifndef DOSSIER_JSON_H
 #define DOSSIER_JSON_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "arena.h"
 #include "buf.h"
+#include "diag.h"
 #include "node.h"
 
 #define JSON_MAX_DEPTH 96
@@ -37,5 +44,15 @@ void json_null(struct json *j);
 void json_node(struct json *j, const struct node *n);
 /* key + string, skipped when s is NULL */
 void json_kv(struct json *j, const char *key, const char *s);
+
+/* Parses len bytes of JSON text from path. Same contract as yml_parse():
+ * 0 with *root set (NULL for an empty file), or -1 with the problems
+ * reported to d. The tree is owned by a; path must outlive a. */
+int json_parse(struct arena *a, struct diag *d, const char *path,
+               const char *text, size_t len, struct node **root);
+
+/* Reads path (at most YML_MAX_BYTES) and parses it as json_parse does. */
+int json_load_file(struct arena *a, struct diag *d, const char *path,
+                   struct node **root);
 
 #endif

@@ -231,14 +231,197 @@ result_name(enum gate_result r)
     return r == GATE_PASS ? "pass" : r == GATE_FAIL ? "fail" : "skip";
 }
 
+/* Which source wins when two give the same release's metric: what the
+ * release record says, then hand-made exports, then MLflow, then cards. */
+static int
+source_rank(const char *s)
+{
+    if (!s)
+        return 9;
+    if (!strcmp(s, "release"))
+        return 0;
+    if (!strncmp(s, "csv-", 4) || !strcmp(s, "json"))
+        return 1;
+    if (!strncmp(s, "mlflow", 6))
+        return 2;
+    return 3;
+}
+
+static void
+push_value(lua_State *L, const struct metric_value *v)
+{
+    lua_createtable(L, 0, 10);
+    if (v->has_value) {
+        lua_pushnumber(L, v->value);
+        lua_setfield(L, -2, "value");
+    }
+    set_str(L, "raw", v->raw);
+    set_str(L, "source", v->source);
+    set_path(L, "path", v->pos.path);
+    set_int(L, "line", v->pos.line);
+    set_str(L, "slice", v->slice);
+    set_str(L, "label", v->label);
+    set_str(L, "run_id", v->run_id);
+    if (v->percent) {
+        lua_pushboolean(L, 1);
+        lua_setfield(L, -2, "percent");
+    }
+    if (v->has_ci) {
+        lua_pushnumber(L, v->ci_low);
+        lua_setfield(L, -2, "ci_low");
+        lua_pushnumber(L, v->ci_high);
+        lua_setfield(L, -2, "ci_high");
+    }
+    if (v->eval) {
+        set_str(L, "dataset", v->eval->dataset_name ? v->eval->dataset_name
+                                                    : v->eval->dataset_type);
+        set_str(L, "task", v->eval->task_name ? v->eval->task_name
+                                              : v->eval->task_type);
+    }
+    if (v->has_verified) {
+        lua_pushboolean(L, v->verified);
+        lua_setfield(L, -2, "verified");
+    }
+}
+
+/* model.history: every release's value of every metric, resolved across
+ * sources (cells[version][metric]), slices of each release, step
+ * histories of MLflow runs, and the results imported cards report that
+ * belong to no release. */
+static void
+push_history(lua_State *L, const struct model *m)
+{
+    const struct metric_set *ms = &m->metrics;
+    lua_newtable(L);
+    /* metric names in first-seen order, overall values with a version */
+    lua_newtable(L); /* names */
+    lua_newtable(L); /* seen */
+    int nnames = 0;
+    for (size_t i = 0; i < ms->nvalues; i++) {
+        const struct metric_value *v = &ms->values[i];
+        if (!v->version || !v->metric)
+            continue;
+        lua_getfield(L, -1, v->metric);
+        bool seen = !lua_isnil(L, -1);
+        lua_pop(L, 1);
+        if (seen)
+            continue;
+        lua_pushboolean(L, 1);
+        lua_setfield(L, -2, v->metric);
+        lua_pushstring(L, v->metric);
+        lua_rawseti(L, -3, ++nnames);
+    }
+    lua_pop(L, 1);
+    lua_setfield(L, -2, "names");
+
+    lua_newtable(L); /* cells[version][metric] = best overall value */
+    lua_newtable(L); /* slices[version][metric] = { values… } */
+    lua_newtable(L); /* runs[version][metric] = history of steps */
+    for (size_t r = 0; r < m->nreleases; r++) {
+        const char *ver = m->releases[r].version;
+        lua_newtable(L);
+        lua_newtable(L);
+        lua_newtable(L);
+        for (size_t i = 0; i < ms->nvalues; i++) {
+            const struct metric_value *v = &ms->values[i];
+            if (!v->version || strcmp(v->version, ver) || !v->metric)
+                continue;
+            if (v->slice) {
+                lua_getfield(L, -2, v->metric);
+                if (lua_isnil(L, -1)) {
+                    lua_pop(L, 1);
+                    lua_newtable(L);
+                    lua_pushvalue(L, -1);
+                    lua_setfield(L, -4, v->metric);
+                }
+                push_value(L, v);
+                lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+                lua_pop(L, 1);
+                continue;
+            }
+            lua_getfield(L, -3, v->metric);
+            bool better = lua_isnil(L, -1);
+            if (!better) {
+                lua_getfield(L, -1, "source");
+                const char *old = lua_tostring(L, -1);
+                better = source_rank(v->source) < source_rank(old);
+                lua_pop(L, 1);
+            }
+            lua_pop(L, 1);
+            if (better) {
+                push_value(L, v);
+                lua_setfield(L, -4, v->metric);
+                if (v->nhistory > 1 && v->nhistory <= 2000) {
+                    lua_createtable(L, (int)v->nhistory, 0);
+                    for (size_t k = 0; k < v->nhistory; k++) {
+                        lua_createtable(L, 2, 0);
+                        lua_pushinteger(L, v->history[k].step);
+                        lua_rawseti(L, -2, 1);
+                        lua_pushnumber(L, v->history[k].value);
+                        lua_rawseti(L, -2, 2);
+                        lua_rawseti(L, -2, (lua_Integer)k + 1);
+                    }
+                    lua_setfield(L, -2, v->metric);
+                }
+            }
+        }
+        lua_setfield(L, -4, ver);
+        lua_setfield(L, -4, ver);
+        lua_setfield(L, -4, ver);
+    }
+    lua_setfield(L, -4, "steps");
+    lua_setfield(L, -3, "slices");
+    lua_setfield(L, -2, "cells");
+
+    /* results that belong to no release (cards, unmatched runs) */
+    lua_newtable(L);
+    int nu = 0;
+    for (size_t i = 0; i < ms->nvalues && nu < 2000; i++) {
+        const struct metric_value *v = &ms->values[i];
+        if (v->version || !v->metric)
+            continue;
+        push_value(L, v);
+        set_str(L, "metric", v->metric);
+        lua_rawseti(L, -2, ++nu);
+    }
+    lua_setfield(L, -2, "unreleased");
+    lua_createtable(L, (int)ms->nruns, 0);
+    for (size_t i = 0; i < ms->nruns; i++) {
+        const struct metric_run *run = &ms->runs[i];
+        lua_newtable(L);
+        set_str(L, "run_id", run->run_id);
+        set_str(L, "run_name", run->run_name);
+        set_str(L, "experiment", run->experiment);
+        set_str(L, "status", run->status);
+        set_str(L, "version", run->version);
+        set_str(L, "source", run->source);
+        set_path(L, "path", run->pos.path);
+        lua_pushboolean(L, run->deleted);
+        lua_setfield(L, -2, "deleted");
+        set_int(L, "values", (long long)run->nvalues);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "runs");
+}
+
 static void
 push_model(lua_State *L, const struct project *p, size_t mi)
 {
     const struct model *m = &p->models[mi];
-    if (m->card && m->card->type == NODE_MAP)
+    if (m->merged && m->merged->type == NODE_MAP)
+        luadata_push_node(L, m->merged);
+    else if (m->card && m->card->type == NODE_MAP)
         luadata_push_node(L, m->card);
     else
         lua_newtable(L);
+    lua_newtable(L);
+    for (size_t i = 0; i < m->nfields; i++) {
+        lua_pushstring(L, m->field_sources[i]);
+        lua_setfield(L, -2, m->field_keys[i]);
+    }
+    lua_setfield(L, -2, "field_sources");
+    push_history(L, m);
+    lua_setfield(L, -2, "history");
     set_str(L, "id", m->id);
     set_path(L, "dir", m->dir);
     set_path(L, "card_path", m->card_path);
@@ -248,6 +431,8 @@ push_model(lua_State *L, const struct project *p, size_t mi)
     lua_setfield(L, -2, "url");
     lua_pushfstring(L, "models/%s/model.json", m->id);
     lua_setfield(L, -2, "json_url");
+    lua_pushfstring(L, "models/%s/releases.html", m->id);
+    lua_setfield(L, -2, "releases_url");
     lua_createtable(L, (int)m->nreleases, 0);
     for (size_t i = 0; i < m->nreleases; i++) {
         push_release(L, &m->releases[i]);

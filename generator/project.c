@@ -10,8 +10,12 @@
 #include <unistd.h>
 #include <math.h>
 
+#include "cardtree.h"
 #include "file.h"
+#include "hfcard.h"
+#include "json.h"
 #include "markdown.h"
+#include "mct.h"
 #include "schema.h"
 #include "value.h"
 #include "xmem.h"
@@ -109,6 +113,36 @@ load_yaml(struct project *p, struct diag *d, const char *rel,
     buf_release(&b);
     *root = n;
     return rc;
+}
+
+static int
+rank_of(const char *s)
+{
+    if (!s)
+        return 9;
+    if (!strcmp(s, "release"))
+        return 0;
+    if (!strncmp(s, "csv-", 4) || !strcmp(s, "json"))
+        return 1;
+    if (!strncmp(s, "mlflow", 6))
+        return 2;
+    return 3;
+}
+
+const struct metric_value *
+project_metric(const struct model *m, const char *version,
+               const char *metric)
+{
+    const struct metric_value *best = NULL;
+    for (size_t i = 0; i < m->metrics.nvalues; i++) {
+        const struct metric_value *v = &m->metrics.values[i];
+        if (!v->has_value || v->slice || !v->version || !v->metric ||
+            strcmp(v->version, version) || strcmp(v->metric, metric))
+            continue;
+        if (!best || rank_of(v->source) < rank_of(best->source))
+            best = v;
+    }
+    return best;
 }
 
 int
@@ -308,6 +342,7 @@ load_readme(struct project *p, struct model *m, const char *mrel,
     if (project_read(p, d, NULL, rel, PAGE_MAX_BYTES, &b) == 0) {
         struct front_matter fm;
         if (markdown_front_matter(d, path, b.data, b.len, &fm) == 0) {
+            bool hf = false;
             if (fm.present) {
                 struct node *n = NULL;
                 if (yml_parse(p->arena, d, path, b.data + fm.fm_off,
@@ -320,9 +355,29 @@ load_readme(struct project *p, struct model *m, const char *mrel,
                     else
                         m->readme_fm = n;
                 }
+                static const char *const hf_keys[] = {
+                    "model-index", "license",  "pipeline_tag", "base_model",
+                    "datasets",    "language", "library_name", "tags"};
+                for (size_t k = 0; m->readme_fm &&
+                                   k < sizeof hf_keys / sizeof *hf_keys;
+                     k++)
+                    hf |= node_get(m->readme_fm, hf_keys[k]) != NULL;
             }
-            char *html = markdown_html(b.data + fm.body_off,
-                                       b.len - fm.body_off);
+            size_t body_off = fm.body_off;
+            if (hf) {
+                /* a Hugging Face card: its data fills the card where
+                 * model.yaml is silent, its body is the narrative */
+                struct node *card = NULL;
+                char *narr = NULL;
+                unsigned line = 0;
+                if (hfcard_parse(p->arena, d, path, b.data, b.len, &card,
+                                 &narr, &line, &m->metrics) == 0)
+                    m->hf_card = card;
+                (void)narr;
+                (void)line;
+            }
+            char *html = markdown_html(b.data + body_off,
+                                       b.len - body_off);
             m->readme_html = arena_strdup(p->arena, html);
             m->readme_line = fm.body_line;
             free(html);
@@ -342,6 +397,165 @@ looks_like_markup(const char *s)
                             s[1] == '!'))
             return true;
     return false;
+}
+
+/* model_card.json from the Model Card Toolkit. */
+static void
+load_mct(struct project *p, struct model *m, const char *mrel,
+         struct diag *d)
+{
+    char *rel = xasprintf("%s/model_card.json", mrel);
+    const char *path = disp(p, rel);
+    if (file_exists(path)) {
+        struct buf b;
+        buf_init(&b);
+        struct node *root = NULL, *card = NULL;
+        if (project_read(p, d, NULL, rel, YML_MAX_BYTES, &b) == 0 &&
+            json_parse(p->arena, d, path, b.data, b.len, &root) == 0 &&
+            mct_from_node(p->arena, d, root, &card, &m->metrics) == 0) {
+            m->mct_card = card;
+            m->mct_path = path;
+        }
+        buf_release(&b);
+    }
+    free(rel);
+}
+
+/* Hashes every file below rel for the audit trail and refuses the folder
+ * if anything in it leads outside the project; returns -1 then. */
+static int
+hash_tree(struct project *p, const char *rel, struct diag *d, int depth)
+{
+    const char *dir = disp(p, rel);
+    if (depth > 16 || !folder_inside(p, dir, d))
+        return -1;
+    size_t n;
+    char **names = file_list(dir, true, &n);
+    int rc = 0;
+    for (size_t i = 0; names && i < n; i++) {
+        char *r = xasprintf("%s/%s", rel, names[i]);
+        const char *path = disp(p, r);
+        if (!file_within(p->root_abs, path)) {
+            struct pos at = {path, 0, 0};
+            diag_error(d, &at, "leads outside the project folder (through "
+                               "a symbolic link); the metrics folder is not "
+                               "read");
+            rc = -1;
+        } else if (file_is_dir(path)) {
+            if (hash_tree(p, r, d, depth + 1) < 0)
+                rc = -1;
+        } else {
+            struct buf b;
+            buf_init(&b);
+            if (project_read(p, d, NULL, r, (size_t)1 << 30, &b) < 0)
+                rc = -1;
+            buf_release(&b);
+        }
+        free(r);
+    }
+    file_list_free(names);
+    return rc;
+}
+
+/* Release records' inline metrics, the metrics/ folder and the Hub's
+ * .eval_results/, then runs tied to releases. */
+static void
+load_metrics(struct project *p, struct model *m, const char *mrel,
+             struct diag *d)
+{
+    for (size_t i = 0; i < m->nreleases; i++) {
+        const struct release *r = &m->releases[i];
+        const struct node *vals = node_get(r->node, "metrics");
+        for (size_t k = 0; vals && vals->type == NODE_MAP && k < vals->n;
+             k++) {
+            const struct node *v = vals->pairs[k].value;
+            double x;
+            if (!node_number(v, &x))
+                continue; /* reported by the release checks */
+            struct metric_value *mv = metrics_add_value(&m->metrics,
+                                                        p->arena);
+            mv->version = r->version;
+            mv->metric = vals->pairs[k].key->str;
+            mv->value = x;
+            mv->has_value = true;
+            mv->raw = v->str;
+            mv->pos = v->pos;
+            mv->source = "release";
+        }
+    }
+    static const char *const folders[] = {"metrics", ".eval_results"};
+    for (size_t f = 0; f < 2; f++) {
+        char *rel = xasprintf("%s/%s", mrel, folders[f]);
+        const char *dir = disp(p, rel);
+        if (file_is_dir(dir) && hash_tree(p, rel, d, 0) == 0)
+            metrics_load_path(p->arena, d, dir, &m->metrics);
+        free(rel);
+    }
+    if (m->nreleases) {
+        struct metrics_release *rel = xcalloc(m->nreleases, sizeof *rel);
+        for (size_t i = 0; i < m->nreleases; i++) {
+            rel[i].version = m->releases[i].version;
+            rel[i].mlflow_run = node_get_str(m->releases[i].node,
+                                             "mlflow_run");
+            const struct node *mr = node_get(m->releases[i].node,
+                                             "mlflow_run");
+            rel[i].pos = mr ? mr->pos : m->releases[i].node->pos;
+        }
+        metrics_assign_versions(&m->metrics, d, rel, m->nreleases);
+        free(rel);
+    }
+}
+
+/* The card the pages show: model.yaml's fields, then the Hugging Face
+ * card's, then the Model Card Toolkit's, key by key and one level deep
+ * (so details.license can come from the README while details.description
+ * comes from model.yaml). Records where each top-level field came from. */
+static void
+merge_cards(struct project *p, struct model *m)
+{
+    const struct node *srcs[] = {m->card, m->hf_card, m->mct_card};
+    const char *names[] = {m->card_path, m->readme_path, m->mct_path};
+    struct pos top = {m->card_path, 1, 1};
+    struct node *out = cardtree_map(p->arena, top);
+    size_t cap = 64;
+    m->field_keys = arena_alloc(p->arena, cap * sizeof *m->field_keys);
+    m->field_sources = arena_alloc(p->arena, cap * sizeof *m->field_sources);
+    for (size_t s = 0; s < 3; s++) {
+        const struct node *src = srcs[s];
+        if (!src || src->type != NODE_MAP)
+            continue;
+        for (size_t i = 0; i < src->n; i++) {
+            const struct node_pair *pr = &src->pairs[i];
+            const struct node *have = node_get(out, pr->key->str);
+            if (!have) {
+                cardtree_put(p->arena, out, pr->key->str, pr->key->pos,
+                             pr->value);
+                if (m->nfields < cap) {
+                    m->field_keys[m->nfields] = pr->key->str;
+                    m->field_sources[m->nfields] =
+                        project_relpath(p, names[s]);
+                    m->nfields++;
+                }
+            } else if (have->type == NODE_MAP &&
+                       pr->value->type == NODE_MAP && s > 0) {
+                /* fill the sub-fields model.yaml left out */
+                struct node *sub = cardtree_map(p->arena, have->pos);
+                for (size_t k = 0; k < have->n; k++)
+                    cardtree_put(p->arena, sub, have->pairs[k].key->str,
+                                 have->pairs[k].key->pos,
+                                 have->pairs[k].value);
+                for (size_t k = 0; k < pr->value->n; k++)
+                    cardtree_put(p->arena, sub,
+                                 pr->value->pairs[k].key->str,
+                                 pr->value->pairs[k].key->pos,
+                                 pr->value->pairs[k].value);
+                for (size_t k = 0; k < out->n; k++)
+                    if (!strcmp(out->pairs[k].key->str, pr->key->str))
+                        out->pairs[k].value = sub;
+            }
+        }
+    }
+    m->merged = out;
 }
 
 static void
@@ -375,18 +589,17 @@ load_models(struct project *p, struct diag *d)
         m->rel = arena_strdup(p->arena, mrel);
         char *crel = xasprintf("%s/model.yaml", mrel);
         m->card_path = disp(p, crel);
-        if (file_exists(m->card_path)) {
+        bool has_card = file_exists(m->card_path);
+        if (has_card) {
             const struct node *root;
             if (load_yaml(p, d, crel, &root) == 0 &&
                 schema_check(&schema_model, root, m->card_path, d) == 0)
                 m->card = root;
             else if (root && root->type == NODE_MAP)
                 m->card = root; /* keep what loaded; the build fails */
-        } else {
-            struct pos at = {dir, 0, 0};
-            diag_error(d, &at, "model folder has no model.yaml");
         }
         free(crel);
+        metrics_set_init(&m->metrics);
         const struct node *name = m->card ? node_get(m->card, "name") : NULL;
         if (name && node_is_scalar(name) && looks_like_markup(name->str))
             diag_error(d, &name->pos,
@@ -394,7 +607,16 @@ load_models(struct project *p, struct diag *d)
                        "plain text",
                        name->str);
         load_readme(p, m, mrel, d);
+        load_mct(p, m, mrel, d);
+        if (!has_card && !m->hf_card && !m->mct_card) {
+            struct pos at = {dir, 0, 0};
+            diag_error(d, &at,
+                       "model folder has no model.yaml (nor a Hugging Face "
+                       "README.md or a model_card.json to read instead)");
+        }
         load_releases(p, m, mrel, d);
+        load_metrics(p, m, mrel, d);
+        merge_cards(p, m);
         char *vrel = xasprintf("%s/value.yaml", mrel);
         if (file_exists(disp(p, vrel))) {
             const struct node *root;

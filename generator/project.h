@@ -12,6 +12,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "metrics.h"
 #include "diag.h"
 #include "node.h"
 
@@ -51,6 +52,18 @@ struct model {
     size_t nreleases;
     struct model_compliance *compliance; /* one per framework in use */
     size_t ncompliance;
+    /* Imported cards, mapped onto model.yaml's shape with positions in
+     * their own files, and the card the pages show: model.yaml first, then
+     * the Hugging Face README, then model_card.json, field by field. */
+    const struct node *hf_card, *mct_card;
+    const char *mct_path;
+    const struct node *merged;
+    /* top-level field -> the file it came from, for "shown from …" */
+    const char **field_keys, **field_sources;
+    size_t nfields;
+    /* every metric value read for this model: release records, metrics/
+     * exports, imported cards */
+    struct metric_set metrics;
     const char *value_path;     /* value.yaml, or NULL */
     const struct node *value;   /* only when it passed every check */
 };
@@ -109,6 +122,13 @@ void project_release(struct project *p);
  * inputs, and appends its bytes to out. rel is relative to the root. */
 int project_read(struct project *p, struct diag *d, const struct pos *ref,
                  const char *rel, size_t limit, struct buf *out);
+
+/* The value of metric (overall, no slice) for a release version, from the
+ * source that wins: the release record, then hand-made exports (CSV,
+ * JSON), then MLflow, then imported cards. NULL when none has a number. */
+const struct metric_value *project_metric(const struct model *m,
+                                          const char *version,
+                                          const char *metric);
 
 /* Compares version strings the way people number releases: numeric parts
  * as numbers ("1.10" after "1.9"), other parts bytewise. */

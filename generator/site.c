@@ -457,6 +457,13 @@ job_model(struct template_engine *e, const struct run *r, size_t mi,
         rc = -1;
     free(rel);
 
+    rel = xasprintf("models/%s/releases.html", m->id);
+    push_ctx(L, rel, "releases");
+    push_model_field(L, m->id);
+    if (render_page(e, "releases.html", outdir, rel, d, st) < 0)
+        rc = -1;
+    free(rel);
+
     /* this model's full answers exist in Lua only while it renders */
     lua_getfield(L, LUA_REGISTRYINDEX, "dossier.G");
     lua_getfield(L, -1, "site");

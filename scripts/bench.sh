@@ -37,13 +37,12 @@ say() { printf '%s\n' "$*" >&2; }
 die() { say "bench: $*"; exit 1; }
 
 # ---------------------------------------------------------------- tools
-# Hugo, WeasyPrint, GNU time and hyperfine from Debian, as
+# Hugo, WeasyPrint, GNU time and pdfinfo from Debian, as
 # scripts/install-deps.sh installs the rest (only what is missing).
 need=""
 command -v hugo >/dev/null 2>&1 || need="$need hugo"
 command -v weasyprint >/dev/null 2>&1 || need="$need weasyprint"
 [ -x /usr/bin/time ] || need="$need time"
-command -v hyperfine >/dev/null 2>&1 || need="$need hyperfine"
 command -v python3 >/dev/null 2>&1 || need="$need python3"
 command -v pdfinfo >/dev/null 2>&1 || need="$need poppler-utils"
 if [ -n "$need" ]; then
@@ -72,7 +71,14 @@ HAS_MLFLOW=0
 if grep -aq 'mlruns' "$DOSSIER" 2>/dev/null; then HAS_MLFLOW=1; fi
 
 mkdir -p "$WORK" "$(dirname "$CSV")"
-[ -f "$CSV" ] || echo "run_id,date,host,cpus,n,tool,case,run,wall_s,user_s,sys_s,cpu_s,maxrss_kib,pages,files,kib,status" >"$CSV"
+[ -f "$CSV" ] || echo "run_id,date,host,cpus,program,n,tool,case,run,wall_s,user_s,sys_s,cpu_s,maxrss_kib,pages,files,kib,status" >"$CSV"
+# what was measured: the program's version and the commit it was built from
+PROGRAM=$("$DOSSIER" --version 2>&1 | head -1 | tr -c 'A-Za-z0-9.+\n-' '_')
+rev=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || true)
+if [ -n "$rev" ]; then
+    git -C "$here" diff --quiet HEAD -- generator templates 2>/dev/null || rev="$rev-dirty"
+    PROGRAM="$PROGRAM@$rev"
+fi
 TIMEF="$WORK/.time"
 TABLE="$WORK/.table"
 : >"$TABLE"
@@ -101,16 +107,19 @@ measure() {
         kib=$(du -sk "$m_out" | cut -f1)
     fi
     cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
-    echo "$RUN_ID,$DAY,$HOST,$CPUS,$m_n,$m_tool,$m_case,$m_run,$wall,$user,$sys,$cpu,$rss,$pages,$files,$kib,$st" >>"$CSV"
+    echo "$RUN_ID,$DAY,$HOST,$CPUS,$PROGRAM,$m_n,$m_tool,$m_case,$m_run,$wall,$user,$sys,$cpu,$rss,$pages,$files,$kib,$st" >>"$CSV"
     LAST_WALL=$wall
     return 0
 }
 
+# CSV columns: 1 run_id, 2 date, 3 host, 4 cpus, 5 program, 6 n, 7 tool,
+# 8 case, 9 run, 10 wall_s, 11 user_s, 12 sys_s, 13 cpu_s, 14 maxrss_kib,
+# 15 pages, 16 files, 17 kib, 18 status.
 # median N TOOL CASE FIELD: the median of a column over this run's rows
 # (run 0 is the warm-up and is left out).
 median() {
     awk -F, -v id="$RUN_ID" -v n="$1" -v t="$2" -v c="$3" -v f="$4" '
-        $1 == id && $5 == n && $6 == t && $7 == c && $8 > 0 && $17 == 0 { print $f }' "$CSV" |
+        $1 == id && $6 == n && $7 == t && $8 == c && $9 > 0 && $18 == 0 { print $f }' "$CSV" |
         sort -g | awk '{ v[NR] = $1 } END {
             if (NR == 0) { print ""; exit }
             if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
@@ -225,7 +234,7 @@ if [ -n "$PDFCMD" ]; then
         done
         dp=$(pdfinfo "$WORK/dossier.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
         wp=$(pdfinfo "$WORK/weasy.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
-        PDF_NOTE="PDF: $(basename "$(dirname "$(dirname "$html")")")/compliance/eu-ai-act.html: dossier $(median pdf dossier pdf 9) s (${dp:-?} pages), WeasyPrint $(median pdf weasyprint pdf 9) s (${wp:-?} pages)"
+        PDF_NOTE="PDF: $(basename "$(dirname "$(dirname "$html")")")/compliance/eu-ai-act.html: dossier $(median pdf dossier pdf 10) s (${dp:-?} pages), WeasyPrint $(median pdf weasyprint pdf 10) s (${wp:-?} pages)"
     else
         PDF_NOTE="PDF comparison: no report HTML found to render"
     fi
@@ -253,9 +262,9 @@ if [ "$HAS_MLFLOW" -eq 1 ]; then
         measure mlflow dossier mlflow-base "$i" - "$DOSSIER" build -C "$M/base/dossier" -o "$M/base/dossier/out" -q $NOPDF
         i=$((i + 1))
     done
-    a=$(median mlflow dossier mlflow-store 9)
-    b=$(median mlflow dossier mlflow-base 9)
-    r=$(median mlflow dossier mlflow-store 13)
+    a=$(median mlflow dossier mlflow-store 10)
+    b=$(median mlflow dossier mlflow-base 10)
+    r=$(median mlflow dossier mlflow-store 14)
     ML_NOTE=$(awk -v a="$a" -v b="$b" -v r="$r" -v s="$MLFLOW" 'BEGIN {
         split(s, x, " ");
         printf "MLflow import (%d runs x %d metrics x %d steps): build %.2f s, without the store %.2f s, so loading takes %.2f s; peak RSS %.0f MiB",
@@ -273,23 +282,23 @@ function med(key,   n, i, j, t, a) {
     return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
 function add(k, v) { cnt[k]++; val[k, cnt[k]] = v + 0 }
-$1 == id && $8 > 0 && $17 != 0 { failed[$5 SUBSEP $6 SUBSEP $7]++ }
-$1 == id && $8 > 0 && $17 == 0 {
-    k = $5 SUBSEP $6 SUBSEP $7
-    add(k SUBSEP "wall", $9); add(k SUBSEP "cpu", $12); add(k SUBSEP "rss", $13); add(k SUBSEP "pages", $14)
+$1 == id && $9 > 0 && $18 != 0 { failed[$6 SUBSEP $7 SUBSEP $8]++ }
+$1 == id && $9 > 0 && $18 == 0 {
+    k = $6 SUBSEP $7 SUBSEP $8
+    add(k SUBSEP "wall", $10); add(k SUBSEP "cpu", $13); add(k SUBSEP "rss", $14); add(k SUBSEP "pages", $15); add(k SUBSEP "kib", $17)
     seen[k] = 1
 }
 function row(n, tool, cs, label,   k, w, c, r, p, pps, hw, hp, hr) {
     k = n SUBSEP tool SUBSEP cs
     if (failed[k]) { printf "%-7s %-28s FAILED in %d run(s): see the log above\n", n, label, failed[k]; return }
     if (!seen[k]) return
-    w = med(k SUBSEP "wall"); c = med(k SUBSEP "cpu"); r = med(k SUBSEP "rss"); p = med(k SUBSEP "pages")
+    w = med(k SUBSEP "wall"); c = med(k SUBSEP "cpu"); r = med(k SUBSEP "rss"); p = med(k SUBSEP "pages"); o = med(k SUBSEP "kib")
     pps = (w > 0 && p > 0) ? p / w : 0
     h = n SUBSEP "hugo" SUBSEP "build"
     hw = med(h SUBSEP "wall"); hp = med(h SUBSEP "pages"); hr = med(h SUBSEP "rss")
     f = n SUBSEP "dossier" SUBSEP "build"
     fw = med(f SUBSEP "wall")
-    printf "%-7s %-28s %8.2f %8.2f %9.0f %7s %9s", n, label, w, c, r / 1024, (p > 0 ? p : "-"), (pps > 0 ? sprintf("%.0f", pps) : "-")
+    printf "%-7s %-28s %8.2f %8.2f %8.0f %7s %8s %9s", n, label, w, c, r / 1024, (p > 0 ? p : "-"), (o > 0 ? sprintf("%.0f", o / 1024) : "-"), (pps > 0 ? sprintf("%.0f", pps) : "-")
     if (tool == "dossier" && (cs == "build" || cs == "build-pdf") && hw > 0)
         printf " %8.2fx %8.2fx %8.2fx", w / hw, (hp > 0 && hw > 0 ? pps / (hp / hw) : 0), r / hr
     else if ((cs == "rebuild-none" || cs == "rebuild-one" || cs == "copy-out") && fw > 0)
@@ -297,7 +306,7 @@ function row(n, tool, cs, label,   k, w, c, r, p, pps, hw, hp, hr) {
     printf "\n"
 }
 END {
-    printf "%-7s %-28s %8s %8s %9s %7s %9s %9s %9s %9s\n", "N", "case", "wall s", "CPU s", "RSS MiB", "pages", "pages/s", "t/Hugo", "pps/Hugo", "RSS/Hugo"
+    printf "%-7s %-28s %8s %8s %8s %7s %8s %9s %9s %9s %9s\n", "N", "case", "wall s", "CPU s", "RSS MiB", "pages", "out MiB", "pages/s", "t/Hugo", "pps/Hugo", "RSS/Hugo"
     ns = split(sizes, S, " ")
     for (i = 1; i <= ns; i++) {
         n = S[i]
@@ -318,8 +327,8 @@ function med(key,   n, i, j, t, a) {
     for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j > 0 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
     return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
-$1 == id && $8 > 0 && $17 == 0 { k = $5 SUBSEP $6 SUBSEP $7; cnt[k, "w"]++; val[k, "w", cnt[k, "w"]] = $9 + 0
-    cnt[k, "r"]++; val[k, "r", cnt[k, "r"]] = $13 + 0; cnt[k, "p"]++; val[k, "p", cnt[k, "p"]] = $14 + 0; seen[$5] = 1 }
+$1 == id && $9 > 0 && $18 == 0 { k = $6 SUBSEP $7 SUBSEP $8; cnt[k, "w"]++; val[k, "w", cnt[k, "w"]] = $10 + 0
+    cnt[k, "r"]++; val[k, "r", cnt[k, "r"]] = $14 + 0; cnt[k, "p"]++; val[k, "p", cnt[k, "p"]] = $15 + 0; seen[$6] = 1 }
 function W(n, t, c) { return med(n SUBSEP t SUBSEP c SUBSEP "w") }
 function R(n, t, c) { return med(n SUBSEP t SUBSEP c SUBSEP "r") }
 function P(n, t, c) { return med(n SUBSEP t SUBSEP c SUBSEP "p") }

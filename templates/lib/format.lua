@@ -68,8 +68,11 @@ end
 -- raw is the text exactly as written in the input; it wins for plain
 -- ratios so a figure is never rounded into one the input did not give.
 function M.metric(value, fmt, raw)
-  if value == nil then return "—" end
-  if fmt == "percent" then return M.number(value, 1) .. "%" end
+  if value == nil then return raw or "—" end
+  -- an input that wrote "25.59%" is shown as written
+  if type(raw) == "string" and raw:match("%%%s*$") then return raw end
+  -- percent metrics are fractions in dossier's formats: 0.83 is 83%
+  if fmt == "percent" then return M.number(value * 100, 1) .. "%" end
   if fmt == "duration_ms" then return M.number(value, 0) .. " ms" end
   if fmt == "currency" then return M.money(value) end
   if raw then return raw end
