@@ -48,6 +48,15 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/helpers.c $(BUILD)/libdossier.a
 	$(CC) $(ALL_CFLAGS) -Igenerator -Itests/unit -o $@ $< tests/unit/helpers.c $(BUILD)/libdossier.a \
 		$(LDFLAGS) $(LIBS) $$(pkg-config --libs cmocka)
 
+# Tools of the PDF tests: a driver for the renderer and a PNG comparer.
+$(BUILD)/pdftools/pdfr: tests/pdf/pdfr.c $(BUILD)/libdossier.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Igenerator -o $@ $< $(BUILD)/libdossier.a $(LDFLAGS) $(LIBS)
+
+$(BUILD)/pdftools/pngdiff: tests/pdf/pngdiff.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) $(LIBS)
+
 site: $(BUILD)/dossier
 	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || echo 0)} \
 	$(BUILD)/dossier build -C . -o out

@@ -790,3 +790,93 @@ chart_lua_html(lua_State *L)
     luaL_pushresult(&b);
     return 1;
 }
+
+#define PRINT_REGISTRY "dossier.print_charts"
+
+static int
+held_chart_gc(lua_State *L)
+{
+    struct chart **c = lua_touserdata(L, 1);
+    if (c && *c) {
+        chart_free(*c);
+        *c = NULL;
+    }
+    return 0;
+}
+
+int
+chart_lua_print(lua_State *L)
+{
+    /* The userdata owns the chart from the moment it exists, so a Lua
+     * error anywhere below cannot leak it. */
+    struct chart **slot = lua_newuserdatauv(L, sizeof *slot, 0);
+    *slot = NULL;
+    if (luaL_newmetatable(L, "dossier.held_chart")) {
+        lua_pushcfunction(L, held_chart_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    struct buf err;
+    buf_init(&err);
+    if (chart_from_lua(L, 1, slot, &err) < 0) {
+        lua_pushfstring(L, "chart: %s", err.data);
+        buf_release(&err);
+        return lua_error(L);
+    }
+    buf_release(&err);
+    lua_getfield(L, 1, "id");
+    const char *id = lua_tostring(L, -1);
+    if (!id)
+        return luaL_error(L, "chart: a chart in a print template needs an id");
+    if (lua_getfield(L, LUA_REGISTRYINDEX, PRINT_REGISTRY) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, PRINT_REGISTRY);
+    }
+    lua_pushvalue(L, -3); /* the userdata */
+    lua_setfield(L, -2, id);
+    lua_pop(L, 1);
+    lua_pushfstring(L, "<figure class=\"chart\" data-chart=\"%s\"></figure>",
+                    id);
+    return 1;
+}
+
+static const struct chart *
+held(lua_State *L, const char *id)
+{
+    const struct chart *c = NULL;
+    if (lua_getfield(L, LUA_REGISTRYINDEX, PRINT_REGISTRY) == LUA_TTABLE) {
+        lua_getfield(L, -1, id);
+        struct chart **slot = lua_touserdata(L, -1);
+        c = slot ? *slot : NULL;
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return c;
+}
+
+int
+chart_lua_pdf_size(void *ctx, const char *id, double *w, double *h)
+{
+    const struct chart *c = held(ctx, id);
+    if (!c)
+        return -1;
+    chart_get_size(c, w, h);
+    return 0;
+}
+
+int
+chart_lua_pdf_draw(void *ctx, const char *id, cairo_t *cr, double x,
+                   double y, double w, double h)
+{
+    const struct chart *c = held(ctx, id);
+    return c ? chart_draw(c, cr, x, y, w, h) : -1;
+}
+
+void
+chart_lua_print_reset(lua_State *L)
+{
+    lua_pushnil(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, PRINT_REGISTRY);
+}

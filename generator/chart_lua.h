@@ -6,6 +6,7 @@
 #ifndef DOSSIER_CHART_LUA_H
 #define DOSSIER_CHART_LUA_H
 
+#include <cairo.h>
 #include <lua.h>
 
 #include "buf.h"
@@ -28,5 +29,18 @@ int chart_from_lua(lua_State *L, int idx, struct chart **out, struct buf *err);
  * a real table in a <details> element. A bad spec raises a Lua error, so
  * the template engine reports it at the template's path:line. */
 int chart_lua_html(lua_State *L);
+
+/* lua_CFunction for print templates: chart_print(spec) keeps the chart in
+ * this Lua state's registry under spec.id and returns the placeholder
+ * <figure class="chart" data-chart="ID"> that the PDF renderer fills by
+ * calling chart_lua_pdf_size/draw, so charts in PDFs are vectors. */
+int chart_lua_print(lua_State *L);
+
+/* The PDF renderer's chart callbacks; ctx is the lua_State. */
+int chart_lua_pdf_size(void *ctx, const char *id, double *w, double *h);
+int chart_lua_pdf_draw(void *ctx, const char *id, cairo_t *cr, double x,
+                       double y, double w, double h);
+/* Forgets the charts kept for the last print document. */
+void chart_lua_print_reset(lua_State *L);
 
 #endif

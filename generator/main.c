@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libxml/parser.h>
+
 #include "buf.h"
 #include "compliance.h"
 #include "diag.h"
@@ -25,7 +27,8 @@
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
 static const char usage_text[] =
-    "usage: dossier build [-C DIR] [-o OUT] [-j N] [--strict] [--quiet]\n"
+    "usage: dossier build [-C DIR] [-o OUT] [-j N] [--no-pdf] [--strict]\n"
+    "                     [--quiet]\n"
     "       dossier check [-C DIR] [--strict] [--junit FILE]\n"
     "                     [--format text|json|markdown]\n"
     "       dossier verify [OUT]\n"
@@ -45,6 +48,7 @@ static const char help_text[] =
     "  -C DIR        the project folder (default: the current folder)\n"
     "  -o OUT        output folder inside the project (default: out)\n"
     "  -j N          render with N threads (default: the number of cores)\n"
+    "  --no-pdf      (build) skip the PDF reports\n"
     "  --strict      treat warnings as errors\n"
     "  --junit FILE  (check) write the gate results as JUnit XML\n"
     "  --format F    (check) also print a summary: json or markdown\n"
@@ -63,6 +67,7 @@ struct opts {
     const char *junit;
     const char *format;
     int jobs;
+    int no_pdf;
     int strict;
     int quiet;
 };
@@ -107,6 +112,8 @@ parse_args(int argc, char **argv, struct opts *o)
                 o->junit = argv[++i];
             else
                 o->format = argv[++i];
+        } else if (!strcmp(a, "--no-pdf")) {
+            o->no_pdf = 1;
         } else if (!strcmp(a, "--strict")) {
             o->strict = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
@@ -239,6 +246,7 @@ main(int argc, char **argv)
     }
     double t0 = now();
     markdown_init();
+    xmlInitParser(); /* once, before render threads use libxml2 */
     struct diag d;
     diag_init(&d);
     d.strict = o.strict;
@@ -332,6 +340,7 @@ main(int argc, char **argv)
         .limits = {TEMPLATE_DEFAULT_MEMORY, TEMPLATE_DEFAULT_INSTRUCTIONS},
         .jobs = o.jobs > 0 ? o.jobs : (int)sysconf(_SC_NPROCESSORS_ONLN),
         .previous = outdir,
+        .pdf = !o.no_pdf,
     };
     struct site_stats st;
     rc = site_render(&p, pb.tmp, &so, &d, &st);

@@ -16,6 +16,7 @@
 #include "gate.h"
 #include "json.h"
 #include "manifest.h"
+#include "pdf.h"
 #include "search.h"
 #include "luadata.h"
 #include "xmem.h"
@@ -56,9 +57,10 @@ site_model_json(const struct project *p, const struct model *m,
     json_kv(&j, "generator", version);
     json_kv(&j, "build_date", p->build_date);
     json_key(&j, "source");
-    json_source(&j, p, m->card_path);
+    json_source(&j, p, m->card ? m->card_path
+                               : m->hf_card ? m->readme_path : m->mct_path);
     json_key(&j, "card");
-    json_node(&j, m->card);
+    json_node(&j, m->merged ? m->merged : m->card);
     if (m->readme_path) {
         json_key(&j, "readme");
         json_source(&j, p, m->readme_path);
@@ -81,6 +83,85 @@ site_model_json(const struct project *p, const struct model *m,
         json_object_end(&j);
     }
     json_array_end(&j);
+    /* every metric value read, with its source; "current" marks the one
+     * the pages show for its release (the precedence of project_metric) */
+    json_key(&j, "metrics");
+    json_array_begin(&j);
+    for (size_t i = 0; i < m->metrics.nvalues; i++) {
+        const struct metric_value *v = &m->metrics.values[i];
+        if (!v->metric)
+            continue;
+        json_object_begin(&j);
+        json_kv(&j, "version", v->version);
+        json_kv(&j, "metric", v->metric);
+        json_kv(&j, "slice", v->slice);
+        json_key(&j, "value");
+        if (v->has_value)
+            json_number(&j, v->value);
+        else
+            json_null(&j);
+        json_kv(&j, "raw", v->raw);
+        json_kv(&j, "source", v->source);
+        json_kv(&j, "file", project_relpath(p, v->pos.path));
+        json_key(&j, "line");
+        json_int(&j, v->pos.line);
+        if (v->has_ci) {
+            json_key(&j, "ci");
+            json_array_begin(&j);
+            json_number(&j, v->ci_low);
+            json_number(&j, v->ci_high);
+            json_array_end(&j);
+        }
+        if (v->version && !v->slice && v->has_value) {
+            json_key(&j, "current");
+            json_bool(&j, project_metric(m, v->version, v->metric) == v);
+        }
+        json_object_end(&j);
+    }
+    json_array_end(&j);
+    const struct node *card = m->merged ? m->merged : m->card;
+    const struct node *decl = card ? node_get(card, "metrics") : NULL;
+    if (m->nreleases && decl && decl->type == NODE_SEQ) {
+        const struct release *last = &m->releases[m->nreleases - 1];
+        json_key(&j, "thresholds");
+        json_array_begin(&j);
+        for (size_t i = 0; i < decl->n; i++) {
+            const char *name = node_get_str(decl->items[i], "name");
+            const struct node *mn = node_get(decl->items[i], "min");
+            const struct node *mx = node_get(decl->items[i], "max");
+            double lo, hi;
+            bool has_lo = node_number(mn, &lo), has_hi = node_number(mx, &hi);
+            if (!name || (!has_lo && !has_hi))
+                continue;
+            const struct metric_value *v = project_metric(m, last->version,
+                                                          name);
+            json_object_begin(&j);
+            json_kv(&j, "metric", name);
+            json_kv(&j, "version", last->version);
+            json_key(&j, "min");
+            if (has_lo)
+                json_number(&j, lo);
+            else
+                json_null(&j);
+            json_key(&j, "max");
+            if (has_hi)
+                json_number(&j, hi);
+            else
+                json_null(&j);
+            json_key(&j, "value");
+            if (v)
+                json_number(&j, v->value);
+            else
+                json_null(&j);
+            json_kv(&j, "result",
+                    !v ? "no value"
+                       : (has_lo && v->value < lo) || (has_hi && v->value > hi)
+                             ? "fail"
+                             : "pass");
+            json_object_end(&j);
+        }
+        json_array_end(&j);
+    }
     json_key(&j, "compliance");
     json_array_begin(&j);
     for (size_t i = 0; i < m->ncompliance; i++) {
@@ -400,6 +481,8 @@ enum job_kind {
     JOB_FRAMEWORK,
     JOB_CROSSWALK,
     JOB_PAGE,
+    JOB_MODEL_PDF,
+    JOB_VALUE_PDF,
 };
 
 struct job {
@@ -527,6 +610,158 @@ job_model(struct template_engine *e, const struct run *r, size_t mi,
     return rc;
 }
 
+/* Renders a print template to HTML and that HTML to out/<rel> as PDF.
+ * The context table is on top of the stack; info->title etc. come from
+ * the caller. Charts in print templates are drawn as vectors. */
+static int
+render_pdf(struct template_engine *e, const struct run *r, const char *tmpl,
+           const char *rel, struct pdf_doc_info *info, struct site_stats *st)
+{
+    lua_State *L = template_engine_lua(e);
+    struct buf html;
+    buf_init(&html);
+    int rc = template_render(e, tmpl, &html, r->d);
+    if (rc == 0) {
+        struct pdf_theme theme;
+        pdf_theme_init(&theme);
+        struct buf err;
+        buf_init(&err);
+        /* the print theme lives in templates/lib/print_theme.lua */
+        lua_getfield(L, LUA_REGISTRYINDEX, "dossier.G");
+        lua_getfield(L, -1, "require");
+        lua_pushstring(L, "print_theme");
+        if (lua_pcall(L, 1, 1, 0) == LUA_OK &&
+            pdf_theme_from_lua(L, -1, &theme, &err) < 0)
+            diag_warning(r->d, NULL, "print theme: %s", err.data);
+        lua_pop(L, 2);
+        buf_release(&err);
+        char *path = file_join(r->outdir, rel);
+        char *shown = file_join(r->o->templates_displays[0], tmpl);
+        struct pdf_chart_cb cb = {chart_lua_pdf_size, chart_lua_pdf_draw, L};
+        struct buf pdf;
+        buf_init(&pdf);
+        rc = pdf_render_buf(html.data, html.len, shown, r->outdir, &theme,
+                            info, &cb, r->d, &pdf);
+        if (rc == 0)
+            rc = write_out(r->outdir, rel, &pdf, r->d, st);
+        buf_release(&pdf);
+        free(path);
+        free(shown);
+    }
+    chart_lua_print_reset(L);
+    buf_release(&html);
+    return rc;
+}
+
+static void
+doc_info(const struct project *p, struct pdf_doc_info *info, char *date,
+         size_t n)
+{
+    memset(info, 0, sizeof *info);
+    pdf_date_from_epoch(p->epoch, date, n);
+    info->creation_date = date;
+    info->author = p->site ? node_get_str(p->site, "organisation") : NULL;
+    const struct node *pdf = p->site ? node_get(p->site, "pdf") : NULL;
+    info->confidentiality = node_get_str(pdf, "confidentiality");
+    if (!info->confidentiality && p->site)
+        info->confidentiality = node_get_str(p->site, "confidentiality");
+    info->toc = true;
+}
+
+static int
+job_model_pdfs(struct template_engine *e, const struct run *r, size_t mi,
+               struct site_stats *st)
+{
+    const struct project *p = r->p;
+    const struct model *m = &p->models[mi];
+    const struct node *card = m->merged ? m->merged : m->card;
+    const char *name = card ? node_get_str(card, "name") : NULL;
+    if (!name)
+        name = m->id;
+    const struct release *last =
+        m->nreleases ? &m->releases[m->nreleases - 1] : NULL;
+    lua_State *L = template_engine_lua(e);
+    char date[40];
+    struct pdf_doc_info info;
+    int rc = 0;
+
+    doc_info(p, &info, date, sizeof date);
+    char *title = xasprintf("Model card: %s", name);
+    char *version = last ? xasprintf("Version %s, %s", last->version,
+                                     last->date)
+                         : xstrdup("No release yet");
+    char *keywords = xasprintf("model card, %s, %s", m->id,
+                               card && node_get_str(card, "risk_class")
+                                   ? node_get_str(card, "risk_class")
+                                   : "unclassified");
+    info.title = title;
+    info.subject = "Model card";
+    info.keywords = keywords;
+    info.cover_title = name;
+    info.cover_subtitle = "Model card";
+    info.cover_lines[0] = info.author;
+    info.cover_lines[1] = version;
+    info.cover_lines[2] = p->build_date;
+    char *rel = xasprintf("pdf/%s-model-card.pdf", m->id);
+    push_ctx(L, rel, "print-model-card");
+    push_model_field(L, m->id);
+    if (render_pdf(e, r, "print/model-card.html", rel, &info, st) < 0)
+        rc = -1;
+    free(rel);
+    free(title);
+
+    if (m->ncompliance) {
+        lua_getfield(L, LUA_REGISTRYINDEX, "dossier.G");
+        lua_getfield(L, -1, "site");
+        lua_getfield(L, -1, "model_by_id");
+        lua_getfield(L, -1, m->id);
+        luadata_set_answers(L, p, mi, true);
+        lua_pop(L, 4);
+        title = xasprintf("Compliance report: %s", name);
+        info.title = title;
+        info.subject = "Compliance report";
+        info.cover_subtitle = "Compliance report";
+        rel = xasprintf("pdf/%s-compliance.pdf", m->id);
+        push_ctx(L, rel, "print-compliance");
+        push_model_field(L, m->id);
+        if (render_pdf(e, r, "print/compliance.html", rel, &info, st) < 0)
+            rc = -1;
+        free(rel);
+        free(title);
+        lua_getfield(L, LUA_REGISTRYINDEX, "dossier.G");
+        lua_getfield(L, -1, "site");
+        lua_getfield(L, -1, "model_by_id");
+        lua_getfield(L, -1, m->id);
+        luadata_set_answers(L, p, mi, false);
+        lua_pop(L, 4);
+    }
+    free(version);
+    free(keywords);
+    return rc;
+}
+
+static int
+job_value_report(struct template_engine *e, const struct run *r,
+                 struct site_stats *st)
+{
+    const struct project *p = r->p;
+    char date[40];
+    struct pdf_doc_info info;
+    doc_info(p, &info, date, sizeof date);
+    const char *title = p->site ? node_get_str(p->site, "title") : NULL;
+    info.title = "Business value report";
+    info.subject = "Value, velocity and maturity of the ML portfolio";
+    info.keywords = "business value, ROI, NPV, payback, MLOps";
+    info.cover_title = "Business value of the ML portfolio";
+    info.cover_subtitle = title;
+    info.cover_lines[0] = info.author;
+    info.cover_lines[1] = "Portfolio";
+    info.cover_lines[2] = p->build_date;
+    push_ctx(template_engine_lua(e), "pdf/value-report.pdf", "print-value");
+    return render_pdf(e, r, "print/value-report.html", "pdf/value-report.pdf",
+                      &info, st);
+}
+
 /* Sets ctx[field] = site[list][i] (1-based i) or site[list][key]. */
 static void
 ctx_from_site(lua_State *L, const char *field, const char *list,
@@ -586,6 +821,10 @@ run_job(struct template_engine *e, const struct run *r, const struct job *j,
         rc = render_page(e, "crosswalk.html", r->outdir, rel, r->d, st);
         break;
     }
+    case JOB_MODEL_PDF:
+        return job_model_pdfs(e, r, j->index, st);
+    case JOB_VALUE_PDF:
+        return r->has_value ? job_value_report(e, r, st) : 0;
     case JOB_PAGE:
         rel = xasprintf("pages/%s.html", p->pages[j->index].slug);
         push_ctx(L, rel, "page");
@@ -607,7 +846,11 @@ new_engine(const struct run *r)
     if (!e)
         return NULL;
     template_register(e, "_chart_html", chart_lua_html);
-    luadata_push_site(template_engine_lua(e), r->p, o->version);
+    template_register(e, "_chart_print", chart_lua_print);
+    lua_State *L = template_engine_lua(e);
+    luadata_push_site(L, r->p, o->version);
+    lua_pushboolean(L, o->pdf);
+    lua_setfield(L, -2, "has_pdf");
     template_set_global(e, "site");
     return e;
 }
@@ -645,9 +888,15 @@ site_render(const struct project *p, const char *outdir,
     for (size_t i = 0; i < p->nmodels; i++)
         r.has_value |= p->models[i].value != NULL;
     size_t nsingles = sizeof singles / sizeof *singles;
-    r.jobs = xcalloc(nsingles + p->nmodels + p->nused + p->ncrosswalks +
-                         p->npages + 1,
+    r.jobs = xcalloc(nsingles + 2 * p->nmodels + p->nused + p->ncrosswalks +
+                         p->npages + 2,
                      sizeof *r.jobs);
+    /* PDFs first: they are the longest jobs, so workers balance better */
+    if (o->pdf) {
+        r.jobs[r.njobs++] = (struct job){JOB_VALUE_PDF, 0};
+        for (size_t i = 0; i < p->nmodels; i++)
+            r.jobs[r.njobs++] = (struct job){JOB_MODEL_PDF, i};
+    }
     /* portfolio pages first: they are the slowest single jobs */
     for (size_t i = 0; i < nsingles; i++)
         r.jobs[r.njobs++] = (struct job){JOB_SINGLE, i};

@@ -20,6 +20,7 @@ struct site_options {
     const char *version;           /* "dossier X.Y.Z" */
     int jobs;                      /* render threads (1 = this one only) */
     const char *previous;          /* the site being replaced, or NULL */
+    bool pdf;                      /* also write out/pdf/ */
     struct template_limits limits;
 };
 

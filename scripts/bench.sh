@@ -50,6 +50,7 @@ if [ -n "$need" ]; then
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
+    # shellcheck disable=SC2086
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $need >/dev/null
 fi
 [ -x "$DOSSIER" ] || die "no program at $DOSSIER (run make first)"
@@ -98,6 +99,7 @@ measure() {
         say "bench: $m_tool $m_case (N=$m_n) exited $st:"
         tail -5 "$WORK/.log" >&2
     fi
+    # shellcheck disable=SC2046
     set -- $(tail -1 "$TIMEF")
     wall=$1 user=$2 sys=$3 rss=$4
     pages=0 files=0 kib=0
@@ -108,7 +110,7 @@ measure() {
     fi
     cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
     echo "$RUN_ID,$DAY,$HOST,$CPUS,$PROGRAM,$m_n,$m_tool,$m_case,$m_run,$wall,$user,$sys,$cpu,$rss,$pages,$files,$kib,$st" >>"$CSV"
-    LAST_WALL=$wall
+    LAST_WALL=$wall LAST_STATUS=$st
     return 0
 }
 
@@ -130,8 +132,9 @@ runs_for() {
     if awk -v w="$1" -v s="$SLOW" 'BEGIN { exit !(w > s) }'; then echo 1; else echo "$RUNS"; fi
 }
 
-clean_dossier() { # the output and any build cache: a full build
-    rm -rf "$1/out" "$1/.dossier-cache" "$1"/out.old* "$1"/out.tmp*
+clean_dossier() { # the output and any build cache (hidden, beside out/)
+    rm -rf "$1/out" "$1"/out.old* "$1"/out.tmp*
+    find "$1" -mindepth 1 -maxdepth 1 -name '.*' -exec rm -rf {} +
 }
 
 # ---------------------------------------------------------------- sizes
@@ -139,6 +142,7 @@ for N in $SIZES; do
     W="$WORK/n$N"
     D="$W/dossier"
     H="$W/hugo"
+    # shellcheck disable=SC2046
     stamp="seed=${WORKLOAD_SEED:-dossier-bench-1} $(cat "$here/scripts/gen-workload" "$here"/frameworks/*.yaml \
         $(find "$here/scripts/workload" -type f | sort) | cksum)"
     if [ ! -f "$W/.stamp" ] || [ "$(cat "$W/.stamp")" != "$stamp" ]; then
@@ -154,11 +158,24 @@ for N in $SIZES; do
     say "bench: N=$N warm-up"
     clean_dossier "$D"
     measure "$N" dossier build 0 "$D/out" "$DOSSIER" build -C "$D" -o "$D/out" -q $NOPDF
-    dw=$LAST_WALL
+    dw=$LAST_WALL dst=$LAST_STATUS
     rm -rf "$H/public"
     measure "$N" hugo build 0 "$H/public" hugo --quiet --source "$H" --destination "$H/public"
     hw=$LAST_WALL
     R=$(runs_for "$(awk -v a="$dw" -v b="$hw" 'BEGIN { print (a > b ? a : b) }')")
+    if [ "$dst" -ne 0 ]; then
+        # dossier cannot build this size: time Hugo alone, skip the rest
+        say "bench: dossier failed at N=$N; its other cases are skipped"
+        i=1
+        while [ "$i" -le "$R" ]; do
+            rm -rf "$H/public"
+            measure "$N" hugo build "$i" "$H/public" hugo --quiet --source "$H" --destination "$H/public"
+            i=$((i + 1))
+        done
+        clean_dossier "$D"
+        rm -rf "$H/public"
+        continue
+    fi
 
     # full builds, the two tools alternately
     i=1
@@ -189,7 +206,7 @@ for N in $SIZES; do
     done
 
     # a rebuild after one model.yaml changed (a different model each time)
-    models=$(ls "$D/content/models" | head -n "$R")
+    models=$(find "$D/content/models" -mindepth 1 -maxdepth 1 -type d | sort | head -n "$R" | sed 's|.*/||')
     i=1
     for m in $models; do
         say "bench: N=$N one-model rebuild $i/$R"
@@ -198,6 +215,8 @@ for N in $SIZES; do
         sed -i "s/^summary: \"\(.*\)\"$/summary: \"\1 Edited for the benchmark ($RUN_ID).\"/" "$f"
         measure "$N" dossier rebuild-one "$i" "$D/out" "$DOSSIER" build -C "$D" -o "$D/out" -q $NOPDF
         cp "$W/.model.bak" "$f"
+        # back in step with the sources, so that the next run sees one change
+        "$DOSSIER" build -C "$D" -o "$D/out" -q $NOPDF >/dev/null 2>&1 || true
         i=$((i + 1))
     done
 
@@ -243,6 +262,7 @@ fi
 # ---------------------------------------------------------------- MLflow
 ML_NOTE="MLflow import: not available yet (dossier does not read metrics/mlruns)"
 if [ "$HAS_MLFLOW" -eq 1 ]; then
+    # shellcheck disable=SC2086
     set -- $MLFLOW
     M="$WORK/mlflow-$1x$2x$3"
     if [ ! -f "$M/.stamp" ]; then
@@ -282,7 +302,7 @@ function med(key,   n, i, j, t, a) {
     return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
 function add(k, v) { cnt[k]++; val[k, cnt[k]] = v + 0 }
-$1 == id && $9 > 0 && $18 != 0 { failed[$6 SUBSEP $7 SUBSEP $8]++ }
+$1 == id && $18 != 0 { k = $6 SUBSEP $7 SUBSEP $8; failed[k]++; fst[k] = $18; fw_[k] = $10; fc[k] = $13; fr[k] = $14 }
 $1 == id && $9 > 0 && $18 == 0 {
     k = $6 SUBSEP $7 SUBSEP $8
     add(k SUBSEP "wall", $10); add(k SUBSEP "cpu", $13); add(k SUBSEP "rss", $14); add(k SUBSEP "pages", $15); add(k SUBSEP "kib", $17)
@@ -290,7 +310,11 @@ $1 == id && $9 > 0 && $18 == 0 {
 }
 function row(n, tool, cs, label,   k, w, c, r, p, pps, hw, hp, hr) {
     k = n SUBSEP tool SUBSEP cs
-    if (failed[k]) { printf "%-7s %-28s FAILED in %d run(s): see the log above\n", n, label, failed[k]; return }
+    if (failed[k]) {
+        hw = med(n SUBSEP "hugo" SUBSEP "build" SUBSEP "wall")
+        printf "%-7s %-28s FAILED (exit %d) after %.2f s wall, %.2f s CPU, %.0f MiB%s; see the log above\n", n, label, fst[k], fw_[k], fc[k], fr[k] / 1024, (hw > 0 ? sprintf(" (%.1fx Hugo)", fw_[k] / hw) : "")
+        return
+    }
     if (!seen[k]) return
     w = med(k SUBSEP "wall"); c = med(k SUBSEP "cpu"); r = med(k SUBSEP "rss"); p = med(k SUBSEP "pages"); o = med(k SUBSEP "kib")
     pps = (w > 0 && p > 0) ? p / w : 0
@@ -329,6 +353,7 @@ function med(key,   n, i, j, t, a) {
 }
 $1 == id && $9 > 0 && $18 == 0 { k = $6 SUBSEP $7 SUBSEP $8; cnt[k, "w"]++; val[k, "w", cnt[k, "w"]] = $10 + 0
     cnt[k, "r"]++; val[k, "r", cnt[k, "r"]] = $14 + 0; cnt[k, "p"]++; val[k, "p", cnt[k, "p"]] = $15 + 0; seen[$6] = 1 }
+$1 == id && $18 != 0 && $7 == "dossier" && $8 == "build" { bad[$6] = 1; seen[$6] = 1 }
 function W(n, t, c) { return med(n SUBSEP t SUBSEP c SUBSEP "w") }
 function R(n, t, c) { return med(n SUBSEP t SUBSEP c SUBSEP "r") }
 function P(n, t, c) { return med(n SUBSEP t SUBSEP c SUBSEP "p") }
@@ -336,6 +361,7 @@ function verdict(ok) { return ok ? "met" : "MISSED" }
 END {
     for (n in seen) {
         if (n !~ /^[0-9]+$/) continue
+        if (bad[n]) { printf "target N=%s: dossier build failed, so every target at this size is MISSED\n", n; continue }
         dw = W(n, "dossier", "build"); hw = W(n, "hugo", "build")
         if (dw > 0 && hw > 0 && (n == 1000 || n == 10000)) {
             x = (P(n, "dossier", "build") / dw) / (P(n, "hugo", "build") / hw)

@@ -8,7 +8,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 3
 . tests/lib.sh
 
-SUITES=${SUITES:-"unit cli bad golden demo browser sanitize valgrind"}
+SUITES=${SUITES:-"unit cli bad golden demo pdf browser sanitize valgrind"}
 export SOURCE_DATE_EPOCH=1790000000
 unset DOSSIER_THEME
 

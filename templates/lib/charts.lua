@@ -25,6 +25,12 @@ function M.html(spec)
      and (s.y_format == "currency") then
     s.currency = site.currency
   end
+  -- print documents (written under pdf/) get a placeholder that the PDF
+  -- renderer fills with the chart drawn as vectors
+  if page:sub(1, 4) == "pdf/" then
+    if s.theme == theme.chart and theme.print_chart then s.theme = theme.print_chart end
+    return _chart_print(s)
+  end
   return _chart_html(s)
 end
 

@@ -21,6 +21,15 @@ return {
     palette = { "#0072B2", "#E69F00", "#009E73", "#CC79A7",
                 "#56B4E9", "#D55E00", "#F0E442", "#999999" },
   },
+  -- charts in PDFs: printed on white, so darker text and grid
+  print_chart = {
+    font = "DejaVu Sans", title_size = 11, subtitle_size = 9, label_size = 8.5,
+    text = "#333333", muted = "#555555", grid = "#d0d4d9", axis = "#777777",
+    background = "#00000000", positive = "#009E73", negative = "#D55E00",
+    total = "#0072B2", threshold = "#D55E00", band = "#D55E0022",
+    palette = { "#0072B2", "#E69F00", "#009E73", "#CC79A7",
+                "#56B4E9", "#D55E00", "#F0E442", "#999999" },
+  },
   -- compliance statuses, in the order charts list them
   status = {
     { key = "met", label = "Met", color = "#009E73" },

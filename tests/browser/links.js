@@ -23,12 +23,17 @@ function decode(s) {
 
 // A small HTML tokenizer: start tags with their attributes (quotes honoured),
 // skipping comments and the text of <script>/<style>.
+const TAG = /<([a-zA-Z][a-zA-Z0-9:-]*)/y;
+const ATTR = /[^\s"'>\/=]+/y;
+const UNQUOTED = /[^\s>]*/y;
+const isSpace = (c) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
+
 function tags(html) {
   const out = [];
   let i = 0;
   const n = html.length;
   let lineNo = 1;
-  let counted = 0; // html[0, counted) has lineNo - 1 newlines
+  let counted = 0; // html[0, counted) holds lineNo - 1 newlines
   const lower = html.toLowerCase();
   while (i < n) {
     const lt = html.indexOf("<", i);
@@ -38,7 +43,8 @@ function tags(html) {
       i = e < 0 ? n : e + 3;
       continue;
     }
-    const m = /^<([a-zA-Z][a-zA-Z0-9:-]*)/.exec(html.slice(lt, lt + 64));
+    TAG.lastIndex = lt;
+    const m = TAG.exec(html);
     if (!m) {
       i = lt + 1;
       continue;
@@ -47,42 +53,43 @@ function tags(html) {
     let j = lt + m[0].length;
     const attrs = {};
     for (;;) {
-      while (j < n && /\s/.test(html[j])) j++;
+      while (j < n && isSpace(html.charCodeAt(j))) j++;
       if (j >= n) break;
-      if (html[j] === ">") {
+      const c = html[j];
+      if (c === ">") {
         j++;
         break;
       }
-      if (html[j] === "/" && html[j + 1] === ">") {
+      if (c === "/" && html[j + 1] === ">") {
         j += 2;
         break;
       }
-      const a = /^[^\s"'>\/=]+/.exec(html.slice(j, j + 256));
+      ATTR.lastIndex = j;
+      const a = ATTR.exec(html);
       if (!a) {
         j++;
         continue;
       }
       const an = a[0].toLowerCase();
       j += a[0].length;
-      while (j < n && /\s/.test(html[j])) j++;
+      while (j < n && isSpace(html.charCodeAt(j))) j++;
       let val = "";
       if (html[j] === "=") {
         j++;
-        while (j < n && /\s/.test(html[j])) j++;
+        while (j < n && isSpace(html.charCodeAt(j))) j++;
         if (html[j] === '"' || html[j] === "'") {
-          const q = html[j];
-          const e = html.indexOf(q, j + 1);
+          const e = html.indexOf(html[j], j + 1);
           val = html.slice(j + 1, e < 0 ? n : e);
           j = e < 0 ? n : e + 1;
         } else {
-          const v = /^[^\s>]*/.exec(html.slice(j, j + 4096))[0];
-          val = v;
-          j += v.length;
+          UNQUOTED.lastIndex = j;
+          val = UNQUOTED.exec(html)[0];
+          j += val.length;
         }
       }
       if (!(an in attrs)) attrs[an] = decode(val);
     }
-    for (let k = html.indexOf("\n", counted); k >= 0 && k < lt; k = html.indexOf("\n", k + 1)) lineNo++;
+    for (let k = counted; k < lt; k++) if (html.charCodeAt(k) === 10) lineNo++;
     counted = lt;
     out.push({ name, attrs, line: lineNo });
     if (name === "script" || name === "style") {
