@@ -368,7 +368,10 @@ load_run(struct store *st, const struct experiment *ex, const char *rdir,
     size_t ri = st->out->nruns;
     struct metric_run *r = metrics_add_run(st->out, st->a);
     r->run_id = id;
-    r->run_name = node_get_str(root, "name");
+    /* MLflow 2 writes run_name; MLflow 1 wrote name (often empty) */
+    r->run_name = node_get_str(root, "run_name");
+    if (!r->run_name || !*r->run_name)
+        r->run_name = node_get_str(root, "name");
     r->experiment = ex->name;
     r->experiment_id = ex->id;
     r->status = status_name(node_get(root, "status"));

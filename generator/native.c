@@ -316,6 +316,10 @@ load_wide(struct arena *a, struct diag *d, const struct csv_table *t,
             if (!names[c])
                 continue;
             const struct csv_field *f = &r->fields[c];
+            /* pandas writes a metric a version did not measure as an
+             * empty cell: nothing to report, nothing to warn about */
+            if (f->len == 0)
+                continue;
             struct metric_value v;
             memset(&v, 0, sizeof v);
             v.source = "csv-wide";

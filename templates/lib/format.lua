@@ -71,10 +71,24 @@ function M.metric(value, fmt, raw)
   if value == nil then return raw or "—" end
   -- an input that wrote "25.59%" is shown as written
   if type(raw) == "string" and raw:match("%%%s*$") then return raw end
-  -- percent metrics are fractions in dossier's formats: 0.83 is 83%
-  if fmt == "percent" then return M.number(value * 100, 1) .. "%" end
+  -- percent metrics are fractions in dossier's formats: 0.83 is 83%;
+  -- small rates keep two significant digits (0.04%, not 0.0%)
+  if fmt == "percent" then
+    local p = value * 100
+    local dec = 1
+    while dec < 4 and p ~= 0 and math.abs(p) < 10 ^ (1 - dec) do dec = dec + 1 end
+    return M.number(p, dec) .. "%"
+  end
   if fmt == "duration_ms" then return M.number(value, 0) .. " ms" end
-  if fmt == "currency" then return M.money(value) end
+  if fmt == "currency" then
+    -- cents where they matter (a cost per conversation), whole units above
+    return M.money(value, nil, math.abs(value) < 100 and 3 or 0)
+  end
+  -- a full-precision float from MLflow (0.10464153478766557) is shown to
+  -- six significant digits; the exact text stays in model.json
+  if raw and #raw > 10 and raw:match("^%-?%d*%.%d+$") then
+    return (string.format("%.6g", value))
+  end
   if raw then return raw end
   return tostring(value)
 end

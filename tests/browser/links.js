@@ -23,10 +23,12 @@ function decode(s) {
 
 // A small HTML tokenizer: start tags with their attributes (quotes honoured),
 // skipping comments and the text of <script>/<style>.
-const TAG = /<([a-zA-Z][a-zA-Z0-9:-]*)/y;
-const ATTR = /[^\s"'>\/=]+/y;
-const UNQUOTED = /[^\s>]*/y;
+// (plain character loops: V8's regexps were pathologically slow here)
 const isSpace = (c) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
+const isAlpha = (c) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isNameChar = (c) => isAlpha(c) || (c >= 48 && c <= 57) || c === 58 || c === 45;
+// attribute names end at space, quote, '>', '/' or '='
+const isAttrChar = (c) => !isSpace(c) && c !== 34 && c !== 39 && c !== 62 && c !== 47 && c !== 61;
 
 function tags(html) {
   const out = [];
@@ -43,14 +45,13 @@ function tags(html) {
       i = e < 0 ? n : e + 3;
       continue;
     }
-    TAG.lastIndex = lt;
-    const m = TAG.exec(html);
-    if (!m) {
+    if (!isAlpha(html.charCodeAt(lt + 1))) {
       i = lt + 1;
       continue;
     }
-    const name = m[1].toLowerCase();
-    let j = lt + m[0].length;
+    let j = lt + 2;
+    while (j < n && isNameChar(html.charCodeAt(j))) j++;
+    const name = html.slice(lt + 1, j).toLowerCase();
     const attrs = {};
     for (;;) {
       while (j < n && isSpace(html.charCodeAt(j))) j++;
@@ -64,14 +65,13 @@ function tags(html) {
         j += 2;
         break;
       }
-      ATTR.lastIndex = j;
-      const a = ATTR.exec(html);
-      if (!a) {
+      const a0 = j;
+      while (j < n && isAttrChar(html.charCodeAt(j))) j++;
+      if (j === a0) {
         j++;
         continue;
       }
-      const an = a[0].toLowerCase();
-      j += a[0].length;
+      const an = html.slice(a0, j).toLowerCase();
       while (j < n && isSpace(html.charCodeAt(j))) j++;
       let val = "";
       if (html[j] === "=") {
@@ -82,12 +82,12 @@ function tags(html) {
           val = html.slice(j + 1, e < 0 ? n : e);
           j = e < 0 ? n : e + 1;
         } else {
-          UNQUOTED.lastIndex = j;
-          val = UNQUOTED.exec(html)[0];
-          j += val.length;
+          const v0 = j;
+          while (j < n && !isSpace(html.charCodeAt(j)) && html.charCodeAt(j) !== 62) j++;
+          val = html.slice(v0, j);
         }
       }
-      if (!(an in attrs)) attrs[an] = decode(val);
+      if (!(an in attrs)) attrs[an] = val.indexOf("&") < 0 ? val : decode(val);
     }
     for (let k = counted; k < lt; k++) if (html.charCodeAt(k) === 10) lineNo++;
     counted = lt;
