@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "gate.h"
 #include "manifest.h"
+#include "pdf.h"
 #include "file.h"
 #include "markdown.h"
 #include "project.h"
@@ -32,6 +33,7 @@ static const char usage_text[] =
     "       dossier check [-C DIR] [--strict] [--junit FILE]\n"
     "                     [--format text|json|markdown]\n"
     "       dossier verify [OUT]\n"
+    "       dossier pdf FILE.html -o FILE.pdf\n"
     "       dossier --help | --version\n";
 
 static const char help_text[] =
@@ -41,6 +43,8 @@ static const char help_text[] =
     "  build   load, validate and render content/ into OUT (default out/)\n"
     "  check   validate and evaluate the gates in site.yaml; exit 1 on\n"
     "          any error or failing error-level gate\n"
+    "  pdf     render one HTML file (the print subset) to PDF with the\n"
+    "          default print theme, e.g. to compare with other renderers\n"
     "  verify  check a copy of a site against its manifest.json; exit 1\n"
     "          if any file was changed, removed or added\n"
     "\n"
@@ -68,6 +72,7 @@ struct opts {
     const char *format;
     int jobs;
     int no_pdf;
+    const char *input;
     int strict;
     int quiet;
 };
@@ -125,6 +130,8 @@ parse_args(int argc, char **argv, struct opts *o)
             o->cmd = a;
         } else if (!strcmp(o->cmd, "verify") && !o->out) {
             o->out = a;
+        } else if (!strcmp(o->cmd, "pdf") && !o->input) {
+            o->input = a;
         } else {
             fprintf(stderr, "dossier: unexpected argument '%s'\n", a);
             return -1;
@@ -135,7 +142,7 @@ parse_args(int argc, char **argv, struct opts *o)
         return -1;
     }
     if (strcmp(o->cmd, "build") && strcmp(o->cmd, "check") &&
-        strcmp(o->cmd, "verify")) {
+        strcmp(o->cmd, "verify") && strcmp(o->cmd, "pdf")) {
         fprintf(stderr, "dossier: unknown command '%s'\n", o->cmd);
         return -1;
     }
@@ -250,6 +257,41 @@ main(int argc, char **argv)
     struct diag d;
     diag_init(&d);
     d.strict = o.strict;
+    if (!strcmp(o.cmd, "pdf")) {
+        int st = EXIT_OK;
+        if (!o.input || !o.out) {
+            fprintf(stderr, "dossier: pdf needs FILE.html and -o FILE.pdf\n");
+            diag_release(&d);
+            return EXIT_USAGE;
+        }
+        struct buf html;
+        buf_init(&html);
+        struct pdf_theme theme;
+        pdf_theme_init(&theme);
+        struct pdf_doc_info info;
+        memset(&info, 0, sizeof info);
+        char date[40];
+        const char *env = getenv("SOURCE_DATE_EPOCH");
+        pdf_date_from_epoch(env ? strtoll(env, NULL, 10) : 0, date,
+                            sizeof date);
+        info.creation_date = date;
+        info.title = o.input;
+        char *base = xstrdup(o.input);
+        char *slash = strrchr(base, '/');
+        if (slash)
+            *slash = '\0';
+        else
+            strcpy(base, ".");
+        if (file_read(&d, NULL, o.input, 64u << 20, &html) < 0 ||
+            pdf_render(html.data, html.len, o.input, base, &theme, &info,
+                       NULL, &d, o.out) < 0)
+            st = EXIT_IO;
+        free(base);
+        buf_release(&html);
+        diag_print(&d, stderr);
+        diag_release(&d);
+        return st;
+    }
     if (!strcmp(o.cmd, "verify")) {
         char *dir = o.out ? xstrdup(o.out)
                           : strcmp(o.dir, ".") ? file_join(o.dir, "out")

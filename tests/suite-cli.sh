@@ -186,3 +186,14 @@ printf 'status: [\n' >>build/cli-inc/content/models/fraud-detector/model.yaml
 "$DOSSIER" build -q -C build/cli-inc >/dev/null 2>&1
 sum2=$(cd build/cli-inc/out && find . -type f | sort | xargs sha256sum)
 [ "$sum1" = "$sum2" ] && pass "cli/failed-rebuild-keeps-linked-site" || fail "cli/failed-rebuild-keeps-linked-site"
+
+# dossier pdf renders one HTML file (used to compare with other renderers)
+rm -f build/cli/one.pdf
+out=$("$DOSSIER" pdf tests/pdf/fixtures/report.html -o build/cli/one.pdf 2>&1); st=$?
+if [ $st -eq 0 ] && pdfinfo build/cli/one.pdf 2>/dev/null | grep -q "^Pages: *[0-9]"; then
+    pass "cli/pdf-command"
+else
+    fail "cli/pdf-command" "exit $st: $out"
+fi
+"$DOSSIER" pdf tests/pdf/fixtures/report.html >/dev/null 2>&1; st=$?
+[ $st -eq 2 ] && pass "cli/pdf-needs-output" || fail "cli/pdf-needs-output" "exit $st"
