@@ -399,9 +399,9 @@ main(int argc, char **argv)
         if (!o.quiet)
             fprintf(stderr,
                     "dossier: built %zu pages (%zu files, %zu KiB) into "
-                    "%s in %.2f s\n",
+                    "%s in %.2f s; %zu of %zu model jobs unchanged\n",
                     st.pages, st.files, (st.bytes + 1023) / 1024, outdir,
-                    now() - t0);
+                    now() - t0, st.cached, st.jobs);
     }
     free(outdir);
 out_free_templates:

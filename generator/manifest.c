@@ -31,7 +31,7 @@ walk(const char *root, const char *rel, struct list *l)
             walk(root, r, l);
             free(r);
         } else if (!rel && (!strcmp(names[i], MANIFEST_NAME) ||
-                            !strcmp(names[i], PUBLISH_MARKER))) {
+                            !strncmp(names[i], ".dossier", 8))) {
             free(r);
         } else {
             if (l->n == l->cap) {

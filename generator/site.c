@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "chart_lua.h"
 #include "compliance.h"
 #include "feed.h"
@@ -305,11 +306,21 @@ emit(const char *outdir, const char *rel, const char *data, size_t len)
     return rc;
 }
 
+static void
+log_file(struct site_stats *st, const char *rel)
+{
+    if (st->log) {
+        buf_puts(st->log, rel);
+        buf_putc(st->log, '\n');
+    }
+}
+
 static int
 write_out(const char *outdir, const char *rel, const struct buf *b,
           struct diag *d, struct site_stats *st)
 {
     char *path = file_join(outdir, rel);
+    log_file(st, rel);
     int rc = emit(outdir, rel, b->data, b->len);
     if (rc < 0)
         diag_error(d, NULL, "cannot write '%s': %s", path, strerror(errno));
@@ -400,6 +411,7 @@ copy_evidence(const struct project *p, const struct model *m,
             struct buf b;
             buf_init(&b);
             char *erel = xasprintf("models/%s/%s", m->id, ev->rel);
+            log_file(st, erel);
             int wrc = file_read(d, &ev->pos, ev->src, 64u << 20, &b) < 0
                           ? -1
                           : emit(outdir, erel, b.data, b.len);
@@ -510,6 +522,8 @@ struct run {
     const char *outdir;
     const struct site_options *o;
     struct diag *d;
+    struct cache *old_cache, *new_cache;
+    char global_key[65];
     struct job *jobs;
     size_t njobs;
     size_t next; /* taken with __atomic */
@@ -778,6 +792,11 @@ ctx_from_site(lua_State *L, const char *field, const char *list,
     lua_pop(L, 3);
 }
 
+static int cached_job(struct template_engine *e, const struct run *r,
+                      const char *kind, size_t mi, struct site_stats *st,
+                      int (*fn)(struct template_engine *, const struct run *,
+                                size_t, struct site_stats *));
+
 static int
 run_job(struct template_engine *e, const struct run *r, const struct job *j,
         struct site_stats *st)
@@ -799,7 +818,7 @@ run_job(struct template_engine *e, const struct run *r, const struct job *j,
                              singles[j->index].out, r->d, st);
         return rc;
     case JOB_MODEL:
-        return job_model(e, r, j->index, st);
+        return cached_job(e, r, "model", j->index, st, job_model);
     case JOB_FRAMEWORK:
         rel = xasprintf("frameworks/%s.html", p->used[j->index]->id);
         push_ctx(L, rel, "framework");
@@ -822,7 +841,7 @@ run_job(struct template_engine *e, const struct run *r, const struct job *j,
         break;
     }
     case JOB_MODEL_PDF:
-        return job_model_pdfs(e, r, j->index, st);
+        return cached_job(e, r, "pdf", j->index, st, job_model_pdfs);
     case JOB_VALUE_PDF:
         return r->has_value ? job_value_report(e, r, st) : 0;
     case JOB_PAGE:
@@ -835,6 +854,154 @@ run_job(struct template_engine *e, const struct run *r, const struct job *j,
     free(rel);
     return rc;
 }
+
+/* ---- the build cache ---------------------------------------------------
+ * A model job's key covers everything it reads: the site-wide key (the
+ * generator, build date, options, site.yaml, catalogs, page titles) and
+ * every input file of the model's folder. Templates are checked one by
+ * one against the hashes recorded when the job last ran. */
+
+static void
+model_key(const struct run *r, const struct model *m, const char *kind,
+          char out[65])
+{
+    struct buf b;
+    buf_init(&b);
+    buf_printf(&b, "%s\n%s\n%s\n", kind, r->global_key, m->rel);
+    size_t n = strlen(m->rel);
+    for (size_t i = 0; i < r->p->ninputs; i++) {
+        const struct input_file *f = &r->p->inputs[i];
+        if (!strncmp(f->rel, m->rel, n) && f->rel[n] == '/')
+            buf_printf(&b, "%s %s\n", f->rel, f->sha256);
+    }
+    cache_sha256(b.data, b.len, out);
+    buf_release(&b);
+}
+
+static bool
+file_sha(const char *path, char out[65])
+{
+    struct diag d;
+    diag_init(&d);
+    struct buf b;
+    buf_init(&b);
+    bool ok = path && file_read(&d, NULL, path, 16u << 20, &b) == 0;
+    if (ok)
+        cache_sha256(b.data, b.len, out);
+    buf_release(&b);
+    diag_release(&d);
+    return ok;
+}
+
+/* Links the job's files from the previous site when nothing it read has
+ * changed. Returns true when the job is done. */
+static bool
+from_cache(struct template_engine *e, const struct run *r, const char *job,
+           const char *key, struct site_stats *st)
+{
+    if (!r->old_cache || !site_prev)
+        return false;
+    const struct cache_entry *c = cache_find(r->old_cache, job);
+    if (!c || strcmp(c->key, key))
+        return false;
+    for (size_t i = 0; i < c->ndeps; i++) {
+        char *path = template_find(e, c->deps[i]);
+        char sha[65];
+        bool same = file_sha(path, sha) && !strcmp(sha, c->dep_sha[i]);
+        free(path);
+        if (!same)
+            return false;
+    }
+    for (size_t i = 0; i < c->nfiles; i++) {
+        char *old = file_join(site_prev, c->files[i]);
+        bool ok = file_is_regular(old);
+        free(old);
+        if (!ok)
+            return false;
+    }
+    for (size_t i = 0; i < c->nfiles; i++) {
+        char *old = file_join(site_prev, c->files[i]);
+        char *path = file_join(r->outdir, c->files[i]);
+        char *slash = strrchr(path, '/');
+        *slash = '\0';
+        file_mkdirs(path);
+        *slash = '/';
+        if (link(old, path) < 0) {
+            free(old);
+            free(path);
+            return false; /* the job renders instead */
+        }
+        st->files++;
+        st->bytes += (size_t)file_size(path);
+        if (strstr(c->files[i], ".html"))
+            st->pages++;
+        free(old);
+        free(path);
+    }
+    cache_add(r->new_cache, c);
+    st->cached++;
+    return true;
+}
+
+/* Runs a model job, or takes it from the cache, and records it. */
+static int
+cached_job(struct template_engine *e, const struct run *r, const char *kind,
+           size_t mi, struct site_stats *st,
+           int (*fn)(struct template_engine *, const struct run *, size_t,
+                     struct site_stats *))
+{
+    const struct model *m = &r->p->models[mi];
+    char *job = xasprintf("%s:%s", kind, m->id);
+    char key[65];
+    model_key(r, m, kind, key);
+    st->jobs++;
+    if (from_cache(e, r, job, key, st)) {
+        free(job);
+        return 0;
+    }
+    struct buf log;
+    buf_init(&log);
+    st->log = &log;
+    template_deps_reset(e);
+    int rc = fn(e, r, mi, st);
+    st->log = NULL;
+    if (rc == 0) {
+        struct cache_entry c;
+        memset(&c, 0, sizeof c);
+        c.job = job;
+        memcpy(c.key, key, sizeof c.key);
+        size_t nd;
+        const char *const *deps = template_deps(e, &nd);
+        c.deps = (char **)deps;
+        c.ndeps = nd;
+        c.dep_sha = xcalloc(nd ? nd : 1, sizeof *c.dep_sha);
+        bool ok = true;
+        for (size_t i = 0; i < nd; i++) {
+            char *path = template_find(e, deps[i]);
+            ok &= file_sha(path, c.dep_sha[i]);
+            free(path);
+        }
+        size_t nf = 0;
+        for (size_t i = 0; i < log.len; i++)
+            nf += log.data[i] == '\n';
+        c.files = xcalloc(nf ? nf : 1, sizeof *c.files);
+        char *save = NULL;
+        for (char *t = strtok_r(log.data, "\n", &save); t;
+             t = strtok_r(NULL, "\n", &save))
+            c.files[c.nfiles++] = t;
+        if (ok)
+            cache_add(r->new_cache, &c);
+        free(c.dep_sha);
+        free(c.files);
+    }
+    buf_release(&log);
+    free(job);
+    return rc;
+}
+
+static int
+job_model_pdfs(struct template_engine *e, const struct run *r, size_t mi,
+               struct site_stats *st);
 
 static struct template_engine *
 new_engine(const struct run *r)
@@ -884,6 +1051,38 @@ site_render(const struct project *p, const char *outdir,
     memset(st, 0, sizeof *st);
     site_prev = o->previous && file_is_dir(o->previous) ? o->previous : NULL;
     struct run r = {.p = p, .outdir = outdir, .o = o, .d = d};
+    struct cache old_cache, new_cache;
+    cache_init(&old_cache);
+    cache_init(&new_cache);
+    if (site_prev) {
+        char *cp = file_join(site_prev, SITE_CACHE);
+        cache_load(&old_cache, cp, o->version);
+        free(cp);
+    }
+    r.old_cache = &old_cache;
+    r.new_cache = &new_cache;
+    {
+        /* what every model page reads beyond its own folder */
+        struct buf g;
+        buf_init(&g);
+        buf_printf(&g, "%s\n%s\npdf=%d\n", o->version, p->build_date,
+                   (int)o->pdf);
+        for (size_t i = 0; i < p->ninputs; i++) {
+            const struct input_file *f = &p->inputs[i];
+            if (strncmp(f->rel, "content/models/", 15))
+                buf_printf(&g, "%s %s\n", f->rel, f->sha256);
+        }
+        for (size_t i = 0; i < p->nused; i++) {
+            char sha[65] = "";
+            file_sha(p->used[i]->path, sha);
+            buf_printf(&g, "%s %s\n", p->used[i]->id, sha);
+        }
+        for (size_t i = 0; i < p->nmodels; i++)
+            buf_printf(&g, "model %s %d\n", p->models[i].id,
+                       p->models[i].value != NULL);
+        cache_sha256(g.data, g.len, r.global_key);
+        buf_release(&g);
+    }
     r.has_value = p->portfolio != NULL;
     for (size_t i = 0; i < p->nmodels; i++)
         r.has_value |= p->models[i].value != NULL;
@@ -933,9 +1132,19 @@ site_render(const struct project *p, const char *outdir,
         st->pages += w[i].st.pages;
         st->files += w[i].st.files;
         st->bytes += w[i].st.bytes;
+        st->jobs += w[i].st.jobs;
+        st->cached += w[i].st.cached;
     }
     free(w);
     free(r.jobs);
+    if (rc == 0) {
+        char *cp = file_join(outdir, SITE_CACHE);
+        if (cache_save(&new_cache, cp, o->version) < 0)
+            rc = diag_error(d, NULL, "cannot write '%s'", cp);
+        free(cp);
+    }
+    cache_release(&old_cache);
+    cache_release(&new_cache);
 
     {
         struct buf json, js;

@@ -12,6 +12,9 @@
 #include "project.h"
 #include "template.h"
 
+/* The build cache, inside the site (hidden; not in the manifest). */
+#define SITE_CACHE ".dossier-cache"
+
 struct site_options {
     /* template folders, first match wins, and how each is shown */
     const char *const *templates_dirs;
@@ -28,6 +31,9 @@ struct site_stats {
     size_t pages;  /* HTML pages written */
     size_t files;  /* all files written */
     size_t bytes;
+    size_t jobs;   /* model jobs (pages, PDFs) in the build */
+    size_t cached; /* of them, taken from the previous site unrendered */
+    struct buf *log; /* when set, each file written, one per line */
 };
 
 /* Renders p into outdir. Returns 0, or -1 when any page failed (every

@@ -27,6 +27,8 @@ struct template_engine {
     unsigned err_line;
     int reported;          /* the error was already reported to d */
     int limit_hit;         /* the instruction budget ran out */
+    char **deps;           /* templates and libraries used since reset */
+    size_t ndeps, capdeps;
     int rendering;         /* inside template_render */
 };
 
@@ -424,6 +426,55 @@ load_chunk(lua_State *L, struct template_engine *e, char *src, size_t len,
         lua_pop(L, 1);
 }
 
+/* _dep(name): records that the current job used template or library
+ * name, for the build cache. */
+static int
+l_dep(lua_State *L)
+{
+    struct template_engine *e = engine_of(L);
+    const char *name = lua_tostring(L, 1);
+    if (!name)
+        return 0;
+    for (size_t i = 0; i < e->ndeps; i++)
+        if (!strcmp(e->deps[i], name))
+            return 0;
+    if (e->ndeps == e->capdeps) {
+        e->capdeps = e->capdeps ? e->capdeps * 2 : 16;
+        e->deps = xrealloc(e->deps, e->capdeps * sizeof *e->deps);
+    }
+    e->deps[e->ndeps++] = xstrdup(name);
+    return 0;
+}
+
+void
+template_deps_reset(struct template_engine *e)
+{
+    for (size_t i = 0; i < e->ndeps; i++)
+        free(e->deps[i]);
+    e->ndeps = 0;
+}
+
+const char *const *
+template_deps(const struct template_engine *e, size_t *n)
+{
+    *n = e->ndeps;
+    return (const char *const *)e->deps;
+}
+
+char *
+template_find(const struct template_engine *e, const char *name)
+{
+    if (!safe_name(name))
+        return NULL;
+    for (size_t i = 0; i < e->ndirs; i++) {
+        char *p = file_join(e->dirs[i], name);
+        if (file_is_regular(p))
+            return p;
+        free(p);
+    }
+    return NULL;
+}
+
 /* _loadtpl(name) -> function */
 static int
 l_loadtpl(lua_State *L)
@@ -460,9 +511,17 @@ l_loadlib(lua_State *L)
 /* The render orchestration: caching, partials, layouts, url() and a
  * sandboxed require(). Engine code, not presentation. */
 static const char prelude[] =
-    "local G, loadtpl, loadlib = ...\n"
+    "local G, loadtpl, loadlib, dep0 = ...\n"
     "local cache, libs, current = {}, {}, nil\n"
+    /* a library's own requires run once per engine: remember them, so a
+     * job that uses a cached library still records what it depends on */
+    "local loading, children = {}, {}\n"
+    "local function dep(name)\n"
+    "  dep0(name)\n"
+    "  for _, l in ipairs(loading) do local c = children[l]; c[#c+1] = name end\n"
+    "end\n"
     "local function get(name)\n"
+    "  dep(name)\n"
     "  local f = cache[name]\n"
     "  if not f then f = loadtpl(name); cache[name] = f end\n"
     "  return f\n"
@@ -487,10 +546,15 @@ static const char prelude[] =
     "  rawset(env, '_layout_vars', vars)\n"
     "end\n"
     "G.require = function(name)\n"
+    "  dep('lib/' .. tostring(name) .. '.lua')\n"
+    "  for _, d in ipairs(children[name] or {}) do dep(d) end\n"
     "  local m = libs[name]\n"
     "  if m == nil then\n"
     "    libs[name] = false\n"
+    "    children[name] = {}\n"
+    "    loading[#loading+1] = name\n"
     "    m = loadlib(name)(name)\n"
+    "    loading[#loading] = nil\n"
     "    if m == nil then m = true end\n"
     "    libs[name] = m\n"
     "  elseif m == false then\n"
@@ -645,7 +709,8 @@ template_engine_new(const char *const *dirs, const char *const *displays,
     lua_pushvalue(L, -2);
     lua_pushcfunction(L, l_loadtpl);
     lua_pushcfunction(L, l_loadlib);
-    if (lua_pcall(L, 3, 1, 0) != LUA_OK) {
+    lua_pushcfunction(L, l_dep);
+    if (lua_pcall(L, 4, 1, 0) != LUA_OK) {
         diag_error(d, NULL, "internal error in the template prelude: %s",
                    lua_tostring(L, -1));
         template_engine_free(e);
@@ -667,6 +732,8 @@ template_engine_free(struct template_engine *e)
         free(e->dirs[i]);
         free(e->displays[i]);
     }
+    template_deps_reset(e);
+    free(e->deps);
     free(e);
 }
 

@@ -57,6 +57,15 @@ int template_render(struct template_engine *e, const char *name,
 int template_compile(const char *path, const char *text, size_t len,
                      struct buf *lua, struct diag *d);
 
+/* The templates and libraries (as "lib/NAME.lua") run since the last
+ * reset, for the build cache: a page depends on exactly these. Borrowed
+ * until the next reset. */
+void template_deps_reset(struct template_engine *e);
+const char *const *template_deps(const struct template_engine *e, size_t *n);
+/* The file a template or library name resolves to (first folder that has
+ * it), or NULL. Caller frees. */
+char *template_find(const struct template_engine *e, const char *name);
+
 /* Registers a C function that templates can call as name. */
 void template_register(struct template_engine *e, const char *name,
                        lua_CFunction fn);

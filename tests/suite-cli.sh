@@ -162,14 +162,14 @@ fi
 # from the previous site), and rewrites only what changed.
 rm -rf build/cli-inc && mkdir -p build/cli-inc && cp -r content build/cli-inc/
 "$DOSSIER" build -q -C build/cli-inc >/dev/null 2>&1
-(cd build/cli-inc/out && find . -type f ! -name manifest.json ! -name .dossier-site -printf '%i %p\n' | sort -k2) >build/cli-inc/before
+(cd build/cli-inc/out && find . -type f ! -name manifest.json ! -name '.dossier-*' -printf '%i %p\n' | sort -k2) >build/cli-inc/before
 "$DOSSIER" build -q -C build/cli-inc >/dev/null 2>&1
-(cd build/cli-inc/out && find . -type f ! -name manifest.json ! -name .dossier-site -printf '%i %p\n' | sort -k2) >build/cli-inc/after
+(cd build/cli-inc/out && find . -type f ! -name manifest.json ! -name '.dossier-*' -printf '%i %p\n' | sort -k2) >build/cli-inc/after
 cmp -s build/cli-inc/before build/cli-inc/after && pass "cli/rebuild-keeps-unchanged-files" \
     || fail "cli/rebuild-keeps-unchanged-files" "$(diff build/cli-inc/before build/cli-inc/after | head)"
 printf '\nOne more line.\n' >>build/cli-inc/content/models/fraud-detector/README.md
 "$DOSSIER" build -q -C build/cli-inc >/dev/null 2>&1
-(cd build/cli-inc/out && find . -type f ! -name manifest.json ! -name .dossier-site -printf '%i %p\n' | sort -k2) >build/cli-inc/after2
+(cd build/cli-inc/out && find . -type f ! -name manifest.json ! -name '.dossier-*' -printf '%i %p\n' | sort -k2) >build/cli-inc/after2
 changed=$(diff build/cli-inc/after build/cli-inc/after2 | grep '^>' | awk '{print $3}' | tr '\n' ' ')
 case "$changed" in
     *fraud-detector/index.html*) pass "cli/rebuild-rewrites-changed-model" ;;
@@ -197,3 +197,42 @@ else
 fi
 "$DOSSIER" pdf tests/pdf/fixtures/report.html >/dev/null 2>&1; st=$?
 [ $st -eq 2 ] && pass "cli/pdf-needs-output" || fail "cli/pdf-needs-output" "exit $st"
+
+# Incremental builds: a rebuild takes unchanged model jobs from the
+# previous site, re-renders exactly the jobs a change touches, and after a
+# random set of edits equals a clean build byte for byte.
+rm -rf build/cli-cache && mkdir -p build/cli-cache && cp -r content build/cli-cache/
+"$DOSSIER" build -C build/cli-cache -j 2 >/dev/null 2>&1
+out=$("$DOSSIER" build -C build/cli-cache -j 2 2>&1 | grep built)
+total=$(echo "$out" | sed -n 's/.*; \([0-9]*\) of \([0-9]*\) model jobs unchanged/\2/p')
+echo "$out" | grep -q "; $total of $total model jobs unchanged" && [ "${total:-0}" -gt 0 ] \
+    && pass "cli/cache-no-change-renders-nothing" || fail "cli/cache-no-change-renders-nothing" "$out"
+printf '\nMore notes.\n' >>build/cli-cache/content/models/churn-predictor/README.md
+out=$("$DOSSIER" build -C build/cli-cache -j 2 2>&1 | grep built)
+echo "$out" | grep -q "; $((total - 2)) of $total model jobs unchanged" \
+    && pass "cli/cache-one-model-changed" || fail "cli/cache-one-model-changed" "$out"
+mkdir -p build/cli-cache/templates && cp templates/releases.html build/cli-cache/templates/
+printf '<!-- changed -->\n' >>build/cli-cache/templates/releases.html
+out=$("$DOSSIER" build -C build/cli-cache -j 2 2>&1 | grep built)
+half=$((total / 2))
+echo "$out" | grep -q "; $half of $total model jobs unchanged" \
+    && pass "cli/cache-template-change-rerenders-its-pages" || fail "cli/cache-template-change-rerenders-its-pages" "$out"
+# more edits: a metrics export, a deleted model, a renamed release record
+sed -i 's/0.9/0.8/' build/cli-cache/content/models/support-assistant/metrics/eval.json
+rm -rf build/cli-cache/content/models/claims-triage
+mv build/cli-cache/content/models/fraud-detector/releases/1.0.0.yaml build/cli-cache/content/models/fraud-detector/releases/1.0.yaml
+sed -i 's/^version: "1.0.0"/version: "1.0"/' build/cli-cache/content/models/fraud-detector/releases/1.0.yaml
+"$DOSSIER" build -q -C build/cli-cache -j 2 >/dev/null 2>&1
+rm -rf build/cli-clean && mkdir -p build/cli-clean && cp -r build/cli-cache/content build/cli-cache/templates build/cli-clean/
+"$DOSSIER" build -q -C build/cli-clean -j 1 >/dev/null 2>&1
+if [ -f build/cli-clean/out/index.html ] && [ ! -e build/cli-cache/out/models/claims-triage ] && \
+   diff -r -x .dossier-cache -x .dossier-site build/cli-cache/out build/cli-clean/out >/dev/null; then
+    pass "cli/incremental-equals-clean-build"
+else
+    fail "cli/incremental-equals-clean-build" "$(diff -rq -x .dossier-cache build/cli-cache/out build/cli-clean/out 2>&1 | head)"
+fi
+# a stale or foreign cache falls back to a full build
+printf 'dossier-cache 0 old\n' >build/cli-cache/out/.dossier-cache
+out=$("$DOSSIER" build -C build/cli-cache 2>&1 | grep built)
+echo "$out" | grep -q "; 0 of" && pass "cli/cache-version-mismatch-full-build" || fail "cli/cache-version-mismatch-full-build" "$out"
+"$DOSSIER" verify build/cli-cache/out >/dev/null 2>&1 && pass "cli/verify-after-incremental" || fail "cli/verify-after-incremental"
