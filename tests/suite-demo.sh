@@ -107,3 +107,33 @@ if cmp -s build/demo/out/pdf/value-report.pdf build/demo/out2/pdf/value-report.p
 else
     fail "demo/pdf byte-identical rebuild"
 fi
+
+# Values on the pages and in model.json are the inputs' own: every value in
+# each model.json equals its source file's text at the line it names, and
+# the releases pages print the current values.
+if node -e '
+  const fs = require("fs"), path = require("path");
+  let bad = [], checked = 0;
+  for (const id of fs.readdirSync("build/demo/out/models")) {
+    const f = "build/demo/out/models/" + id + "/model.json";
+    if (!fs.existsSync(f)) continue;
+    const j = JSON.parse(fs.readFileSync(f));
+    for (const m of j.metrics || []) {
+      if (m.raw == null || !m.file || !m.line || m.source.startsWith("mlflow-sqlite")) continue;
+      const lines = fs.readFileSync(path.join("build/demo", m.file), "utf8").split(/\r?\n/);
+      if (!lines[m.line - 1].includes(m.raw)) bad.push(id + " " + m.metric + " " + m.raw + " not on " + m.file + ":" + m.line);
+      checked++;
+    }
+  }
+  if (checked < 100 || bad.length) { console.log(checked, bad.slice(0, 5).join("\n")); process.exit(1); }
+' >build/demo/values.log 2>&1; then
+    pass "demo/model.json values are the inputs' text"
+else
+    fail "demo/model.json values are the inputs' text" "$(cat build/demo/values.log)"
+fi
+for want in "churn-predictor:0.688:release record" "fraud-detector:0.52:MLflow" "credit-risk-scorer:0.84:CSV"; do
+    id=${want%%:*}; rest=${want#*:}; val=${rest%%:*}; src=${rest#*:}
+    grep -q "<span class=\"mono\">$val</span>" "build/demo/out/models/$id/releases.html" && \
+    grep -q "$src" "build/demo/out/models/$id/releases.html" \
+        && pass "demo/releases page shows $want" || fail "demo/releases page shows $want"
+done
