@@ -248,6 +248,16 @@ source_rank(const char *s)
 }
 
 static void
+push_input(lua_State *L, const struct input_file *f)
+{
+    lua_createtable(L, 0, 3);
+    set_str(L, "path", f->rel);
+    set_str(L, "sha256", f->sha256);
+    lua_pushinteger(L, (lua_Integer)f->size);
+    lua_setfield(L, -2, "size");
+}
+
+static void
 push_value(lua_State *L, const struct metric_value *v)
 {
     lua_createtable(L, 0, 10);
@@ -433,6 +443,19 @@ push_model(lua_State *L, const struct project *p, size_t mi)
     lua_setfield(L, -2, "json_url");
     lua_pushfstring(L, "models/%s/releases.html", m->id);
     lua_setfield(L, -2, "releases_url");
+    /* the model's own input files (inputs are sorted by path, so they are
+     * one run) */
+    lua_newtable(L);
+    size_t n = strlen(m->rel);
+    int k = 0;
+    for (size_t i = 0; i < p->ninputs; i++) {
+        const struct input_file *f = &p->inputs[i];
+        if (!strncmp(f->rel, m->rel, n) && f->rel[n] == '/') {
+            push_input(L, f);
+            lua_rawseti(L, -2, ++k);
+        }
+    }
+    lua_setfield(L, -2, "inputs");
     lua_createtable(L, (int)m->nreleases, 0);
     for (size_t i = 0; i < m->nreleases; i++) {
         push_release(L, &m->releases[i]);
@@ -486,7 +509,14 @@ push_catalog(lua_State *L, const struct catalog *c)
     set_str(L, "full_title", c->full_title);
     set_str(L, "version", c->version);
     set_str(L, "source", c->source);
-    set_path(L, "path", c->path);
+    if (c->path && c->path[0] == '/') {
+        /* a catalog shipped with dossier: never show the machine's path */
+        const char *base = strrchr(c->path, '/') + 1;
+        lua_pushfstring(L, "frameworks/%s (shipped with dossier)", base);
+        lua_setfield(L, -2, "path");
+    } else {
+        set_path(L, "path", c->path);
+    }
     lua_pushboolean(L, c->voluntary);
     lua_setfield(L, -2, "voluntary");
     lua_pushfstring(L, "frameworks/%s.html", c->id);
@@ -527,6 +557,16 @@ push_catalog(lua_State *L, const struct catalog *c)
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     lua_setfield(L, -2, "sections");
+}
+
+void
+luadata_push_inputs(lua_State *L, const struct project *p)
+{
+    lua_createtable(L, (int)p->ninputs, 0);
+    for (size_t i = 0; i < p->ninputs; i++) {
+        push_input(L, &p->inputs[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
 }
 
 void
@@ -578,17 +618,8 @@ luadata_push_site(lua_State *L, const struct project *p, const char *version)
     }
     lua_setfield(L, -2, "pages");
 
-    lua_createtable(L, (int)p->ninputs, 0);
-    for (size_t i = 0; i < p->ninputs; i++) {
-        const struct input_file *f = &p->inputs[i];
-        lua_newtable(L);
-        set_str(L, "path", f->rel);
-        set_str(L, "sha256", f->sha256);
-        lua_pushinteger(L, (lua_Integer)f->size);
-        lua_setfield(L, -2, "size");
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
-    }
-    lua_setfield(L, -2, "inputs");
+    /* site.inputs is large (every file read) and only the audit page
+     * lists it: pushed for that page alone, by luadata_push_inputs() */
 
     lua_createtable(L, (int)p->nused, 0);
     lua_newtable(L);

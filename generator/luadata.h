@@ -21,6 +21,9 @@ void luadata_push_node(lua_State *L, const struct node *n);
 void luadata_set_answers(lua_State *L, const struct project *p, size_t mi,
                          bool on);
 
+/* Pushes every input file as { path, sha256, size }, sorted by path. */
+void luadata_push_inputs(lua_State *L, const struct project *p);
+
 /* Pushes the site table for p. */
 void luadata_push_site(lua_State *L, const struct project *p,
                        const char *version);

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "xmem.h"
+#include <stdbool.h>
 
 static const char *const markdown_exts[] = {
     "table", "tasklist", "strikethrough", "autolink", "tagfilter",
@@ -25,6 +27,47 @@ void
 markdown_init(void)
 {
     pthread_once(&markdown_once, register_exts);
+}
+
+/* cmark-gfm writes table alignment as align="…" (obsolete HTML; its style
+ * alternative would break the Content-Security-Policy) and task-list
+ * checkboxes without a label. Rewrite both: alignment as a class the theme
+ * styles, and an aria-label that says whether the task is done. */
+static char *
+fix_html(const char *html)
+{
+    static const struct {
+        const char *from, *to;
+    } reps[] = {
+        {" align=\"right\"", " class=\"num\""},
+        {" align=\"center\"", " class=\"center\""},
+        {" align=\"left\"", " class=\"left\""},
+        {"<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
+         "<input type=\"checkbox\" checked=\"\" disabled=\"\" "
+         "aria-label=\"Done\" />"},
+        {"<input type=\"checkbox\" disabled=\"\" />",
+         "<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done\" />"},
+    };
+    struct buf b;
+    buf_init(&b);
+    const char *p = html;
+    while (*p) {
+        bool hit = false;
+        if (*p == ' ' || *p == '<') {
+            for (size_t i = 0; i < sizeof reps / sizeof *reps; i++) {
+                size_t n = strlen(reps[i].from);
+                if (!strncmp(p, reps[i].from, n)) {
+                    buf_puts(&b, reps[i].to);
+                    p += n;
+                    hit = true;
+                    break;
+                }
+            }
+        }
+        if (!hit)
+            buf_putc(&b, *p++);
+    }
+    return buf_detach(&b, NULL);
 }
 
 char *
@@ -48,7 +91,7 @@ markdown_html(const char *md, size_t len)
                                    cmark_parser_get_syntax_extensions(p));
     cmark_node_free(doc);
     cmark_parser_free(p);
-    char *copy = xstrdup(html ? html : "");
+    char *copy = fix_html(html ? html : "");
     free(html);
     return copy;
 }

@@ -456,7 +456,7 @@ copy_assets(const char *src, const char *outdir, const char *rel,
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         char *from = file_join(src, names[i]);
-        char *to = file_join(rel, names[i]);
+        char *to = *rel ? file_join(rel, names[i]) : xstrdup(names[i]);
         if (file_is_dir(from)) {
             if (copy_assets(from, outdir, to, d, st) < 0)
                 rc = -1;
@@ -810,6 +810,10 @@ run_job(struct template_engine *e, const struct run *r, const struct job *j,
         if (singles[j->index].value_only && !r->has_value)
             return 0;
         push_ctx(L, singles[j->index].out, singles[j->index].kind);
+        if (!strcmp(singles[j->index].kind, "audit")) {
+            luadata_push_inputs(L, p);
+            lua_setfield(L, -2, "inputs");
+        }
         if (singles[j->index].json)
             rc = render_file(e, singles[j->index].tmpl, r->outdir,
                              singles[j->index].out, r->d, st);
@@ -1165,6 +1169,11 @@ site_render(const struct project *p, const char *outdir,
         if (copy_assets(assets, outdir, "assets", d, st) < 0)
             rc = -1;
         free(assets);
+        /* static/ goes to the site's root (favicon.ico, robots.txt) */
+        char *stat = file_join(o->templates_dirs[i], "static");
+        if (copy_assets(stat, outdir, "", d, st) < 0)
+            rc = -1;
+        free(stat);
     }
 
     /* sitemap and feed need absolute URLs: only with a base_url */

@@ -820,7 +820,9 @@ template_render(struct template_engine *e, const char *name, struct buf *out,
     e->ticks = 0;
     e->err_path[0] = '\0';
     e->err_line = 0;
-    lua_gc(L, LUA_GCCOLLECT);
+    /* No full collection here: it costs time proportional to the whole
+     * site held in the state, for every page (quadratic in the portfolio).
+     * The budget counts from what is in use now, garbage included. */
     e->mem_limit = e->mem_used + e->lim.memory;
     lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
 

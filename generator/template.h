@@ -19,7 +19,7 @@ struct template_limits {
     unsigned long instructions; /* Lua VM instructions per render */
 };
 
-#define TEMPLATE_DEFAULT_MEMORY (128u * 1024 * 1024)
+#define TEMPLATE_DEFAULT_MEMORY (512u * 1024 * 1024)
 #define TEMPLATE_DEFAULT_INSTRUCTIONS 200000000ul
 
 struct template_engine;

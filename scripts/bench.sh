@@ -287,8 +287,8 @@ if [ "$HAS_MLFLOW" -eq 1 ]; then
     r=$(median mlflow dossier mlflow-store 14)
     ML_NOTE=$(awk -v a="$a" -v b="$b" -v r="$r" -v s="$MLFLOW" 'BEGIN {
         split(s, x, " ");
-        printf "MLflow store of %d runs x %d metrics x %d steps: build %.2f s, the same project without it %.2f s, so the store adds %.2f s (import, and the pages that show it); peak RSS %.0f MiB",
-            x[1], x[2], x[3], a, b, a - b, r / 1024 }')
+        printf "MLflow store of %d runs x %d metrics x %d steps: build %.2f s, the same project without it %.2f s, so the store adds %s (import, and the pages that show it); peak RSS %.0f MiB",
+            x[1], x[2], x[3], a, b, (a > b ? sprintf("%.2f s", a - b) : "nothing measurable"), r / 1024 }')
     clean_dossier "$M/dossier"
     clean_dossier "$M/base/dossier"
 fi

@@ -10,8 +10,10 @@
 # The scripts print "PASS name" / "FAIL name" + "  | detail" lines, turned
 # here into pass/fail calls. Sourced by tests/run.sh (uses pass, fail).
 
-br_out=build/browser/out
-br_log=build/browser/log
+# BROWSER_DIR moves the build elsewhere (two runs at once on one checkout)
+br_dir=${BROWSER_DIR:-build/browser}
+br_out=$br_dir/out
+br_log=$br_dir/log
 br_ok=1
 
 # a missing tool is one failed check, not a crash of the runner
@@ -33,10 +35,10 @@ else
 fi
 
 if [ $br_ok -eq 1 ]; then
-    rm -rf build/browser
-    mkdir -p build/browser "$br_log" tests/artifacts/screenshots
-    cp -r content build/browser/content
-    if br_msg=$(SOURCE_DATE_EPOCH=1790000000 "${DOSSIER:-build/dossier}" build -C build/browser 2>&1) &&
+    rm -rf "$br_dir"
+    mkdir -p "$br_dir" "$br_log" tests/artifacts/screenshots
+    cp -r content "$br_dir/content"
+    if br_msg=$(SOURCE_DATE_EPOCH=1790000000 "${DOSSIER:-build/dossier}" build -C "$br_dir" 2>&1) &&
         [ -f "$br_out/index.html" ]; then
         pass "browser/build"
     else
@@ -81,7 +83,7 @@ $(tail -20 "$2.err" 2>/dev/null)"
 if [ $br_ok -eq 1 ]; then
     br_node=node
     # the static checks run beside the browser
-    timeout 120 $br_node tests/browser/links.js "$br_out" build/browser/content frameworks \
+    timeout 120 $br_node tests/browser/links.js "$br_out" "$br_dir/content" frameworks \
         >"$br_log/links.out" 2>"$br_log/links.out.err" &
     br_pid_links=$!
     timeout 120 $br_node tests/browser/validate.js "$br_out" \

@@ -40,19 +40,23 @@ async function run(browser, ctx) {
   const one = async (scheme, r) => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
     const page = await context.newPage();
-    page.setDefaultTimeout(20000);
+    page.setDefaultTimeout(30000);
     const w = watch(page);
     for (const [label, rel] of list) {
       // light: every rule; dark: the colour-contrast rule (the rest does
       // not depend on the colour scheme)
       const name = "axe " + scheme + ": " + label + " (" + rel + ")" + (scheme === "dark" ? " colour-contrast" : "");
+      let loadErrors = [];
       await r.step(name, async () => {
+        const m0 = w.mark();
         await page.goto(ctx.fileBase + rel);
-        if (/search\.html\?q=/.test(rel)) await page.locator("#search-results li").first().waitFor({ timeout: 5000 });
+        if (/search\.html\?q=/.test(rel)) await page.locator("#search-results li").first().waitFor();
         if (rel === pg.models) {
           // the filtered state: the form shown by the script, one filter set
           await page.locator('#model-filters select[name="risk"]').selectOption("high").catch(() => {});
         }
+        await page.waitForTimeout(50);
+        loadErrors = w.since(m0);
         const m = w.mark();
         await page.evaluate(src);
         const opts = { preload: false, resultTypes: ["violations"] };
@@ -73,6 +77,10 @@ async function run(browser, ctx) {
         if (res.incomplete) r.info(name + ": colour-contrast could not decide on " + res.incomplete + " element(s)");
         return bad.length ? describe(res.violations) : [];
       });
+      // the pages the navigation test does not reach are checked here
+      if (scheme === "light") {
+        r.check("pages: no console errors, page errors or failed requests on " + rel + " (file://)", loadErrors);
+      }
     }
     await context.close();
   };

@@ -21,7 +21,7 @@ async function printChecks(browser, ctx) {
   for (const scheme of ["light", "dark"]) {
     const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, colorScheme: scheme });
     const page = await context.newPage();
-    page.setDefaultTimeout(15000);
+    page.setDefaultTimeout(30000);
     await page.goto(ctx.fileBase + pg.card);
     await page.emulateMedia({ media: "print", colorScheme: scheme });
     const N = (s) => "print (" + scheme + " scheme): " + pg.card + ": " + s;
@@ -58,7 +58,9 @@ async function printChecks(browser, ctx) {
       if (c.fg !== "rgb(0, 0, 0)") p.push("body colour " + c.fg);
       return p;
     });
-    await r.step(N("colour contrast of what is printed (axe color-contrast)"), async () => {
+    // in the dark scheme only: in the light one print uses the screen's
+    // colours, which axe.js checks
+    if (scheme === "dark") await r.step(N("colour contrast of what is printed (axe color-contrast)"), async () => {
       await page.evaluate(fs.readFileSync(path.join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8"));
       const v = await page.evaluate(() => window.axe.run(document, { preload: false, runOnly: { type: "rule", values: ["color-contrast"] } })
         .then((r) => r.violations.map((x) => x.nodes.length + "× " + x.impact + " " + x.id + ": " +
@@ -67,7 +69,7 @@ async function printChecks(browser, ctx) {
     });
     if (scheme === "light") {
       await r.step(N("prints to PDF"), async () => {
-        const pdf = await page.pdf({ format: "A4", printBackground: false });
+        const pdf = await page.pdf({ format: "A4", printBackground: false, margin: { top: "15mm", bottom: "15mm", left: "15mm", right: "15mm" } });
         const pagesN = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
         fs.writeFileSync(path.join(ctx.artifacts, "model-card-print.pdf"), pdf);
         r.info("model card prints on " + pagesN + " A4 pages");
@@ -83,7 +85,7 @@ async function phoneChecks(browser, ctx) {
   const pg = ctx.pages;
   const context = await browser.newContext({ viewport: { width: 375, height: 800 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
   const page = await context.newPage();
-  page.setDefaultTimeout(15000);
+  page.setDefaultTimeout(30000);
   const w = watch(page);
   const list = [pg.index, pg.compliance, pg.card, pg.models, pg.search && pg.search + "?q=fairness",
                 pg.audit, pg.framework, pg.value].filter(Boolean);
@@ -102,11 +104,16 @@ async function phoneChecks(browser, ctx) {
           }
           return false;
         };
+        // the outermost elements sticking out: their parent fits
         const wide = [];
+        const sticks = (e) => {
+          const b = e.getBoundingClientRect();
+          return b.right > vw + 1 && b.width > 0;
+        };
         for (const e of document.body.querySelectorAll("*")) {
           if (e.closest("svg") && e.tagName.toLowerCase() !== "svg") continue;
           const b = e.getBoundingClientRect();
-          if (b.right > vw + 1 && b.width > 0 && !scrolls(e)) {
+          if (sticks(e) && !scrolls(e) && (e.parentElement === document.body || !sticks(e.parentElement))) {
             const id = e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\s+/).join(".") : "");
             wide.push(id + " (right edge " + Math.round(b.right) + "px)");
           }
@@ -116,25 +123,85 @@ async function phoneChecks(browser, ctx) {
       const p = [];
       if (r.sw > 375 + 1) p.push("document.documentElement.scrollWidth = " + r.sw + " (viewport " + r.vw + ")");
       if (r.clip.length) p.push("overflow-x hidden/clip on " + r.clip.join(", ") + " would hide overflow instead of avoiding it");
-      if (p.length) p.push("elements wider than the viewport, outside a scrolling box:", ...r.wide);
+      if (p.length) p.push("outermost elements past the right edge, outside a scrolling box:", ...r.wide);
       const ev = w.since(m);
       if (ev.length) p.push(...ev);
       return p;
     });
   }
-  await r.step("phone 375×800: wide tables scroll inside their .table-wrap", async () => {
-    const rel = pg.compliance || pg.models;
-    await page.goto(ctx.fileBase + rel);
-    const r = await page.evaluate(() => [...document.querySelectorAll("main table")].map((t) => {
-      const wrap = t.closest(".table-wrap");
-      return {
-        wide: t.getBoundingClientRect().width > document.documentElement.clientWidth,
-        wrapped: !!wrap && /auto|scroll/.test(getComputedStyle(wrap).overflowX),
-        cls: t.className,
-      };
-    }));
-    return r.filter((t) => t.wide && !t.wrapped).map((t) => "table." + t.cls + " is wider than the screen and not in a scrolling .table-wrap");
-  });
+  // with every <details> (chart data tables, guidance) opened
+  for (const rel of [pg.card, pg.compliance].filter(Boolean)) {
+    await r.step("phone 375×800: " + rel + " with every <details> open: no overflow, wide tables scroll in their box", async () => {
+      await page.goto(ctx.fileBase + rel);
+      const res = await page.evaluate(() => {
+        for (const d of document.querySelectorAll("details")) d.open = true;
+        const vw = document.documentElement.clientWidth;
+        const tables = [...document.querySelectorAll("main table")].filter((t) => t.getBoundingClientRect().width > vw).map((t) => {
+          let box = null;
+          for (let a = t.parentElement; a && a !== document.body; a = a.parentElement) {
+            if (/auto|scroll/.test(getComputedStyle(a).overflowX)) {
+              box = a;
+              break;
+            }
+          }
+          const where = (e) => e.tagName.toLowerCase() + (e.className ? "." + String(e.className).trim().split(/\s+/).join(".") : "");
+          const sec = t.closest("section[id]");
+          return box ? null : "table" + (t.className ? "." + t.className.split(" ").join(".") : "") + " in " + where(t.parentElement) +
+            (sec ? " (section #" + sec.id + ")" : "") + " is " + Math.round(t.getBoundingClientRect().width) + "px wide, not in a scrolling box";
+        }).filter(Boolean);
+        return { sw: document.documentElement.scrollWidth, tables };
+      });
+      const p = res.tables.slice(0, 10);
+      if (res.sw > 376) p.unshift("document.documentElement.scrollWidth = " + res.sw);
+      return p;
+    });
+  }
+  await context.close();
+}
+
+// Keyboard: Tab through the start of a page; whatever gets the focus must
+// be visible (not a 1px visually-hidden box) and show a focus outline.
+async function keyboardChecks(browser, ctx) {
+  const r = ctx.r;
+  const pg = ctx.pages;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30000);
+  for (const rel of [pg.index, pg.models, pg.search].filter(Boolean)) {
+    await r.step("keyboard: " + rel + ": every element reached with Tab is visible and shows its focus", async () => {
+      await page.goto(ctx.fileBase + rel);
+      const p = [];
+      const seen = new Set();
+      let first = null;
+      for (let i = 0; i < 30; i++) {
+        await page.keyboard.press("Tab");
+        const f = await page.evaluate(() => {
+          const e = document.activeElement;
+          if (!e || e === document.body) return null;
+          const b = e.getBoundingClientRect();
+          const cs = getComputedStyle(e);
+          const name = e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + String(e.className).trim().split(/\s+/).join(".") : "") +
+            " \"" + (e.textContent || e.getAttribute("aria-label") || "").trim().slice(0, 30) + "\"";
+          const onScreen = b.bottom > 0 && b.top < innerHeight && b.right > 0 && b.left < innerWidth;
+          const clipped = /inset\(50%\)/.test(cs.clipPath) || cs.clip === "rect(0px, 0px, 0px, 0px)";
+          return {
+            name,
+            visible: b.width > 2 && b.height > 2 && onScreen && !clipped && cs.visibility !== "hidden" && cs.opacity !== "0",
+            outline: cs.outlineStyle !== "none" && parseFloat(cs.outlineWidth) > 0 || cs.boxShadow !== "none",
+          };
+        });
+        if (!f) break;
+        if (first === f.name) break; // wrapped around
+        if (!first) first = f.name;
+        if (seen.has(f.name)) continue;
+        seen.add(f.name);
+        if (!f.visible) p.push(f.name + " has the focus but cannot be seen");
+        else if (!f.outline) p.push(f.name + " shows no focus outline");
+      }
+      if (!seen.size) p.push("Tab reaches nothing");
+      return p;
+    });
+  }
   await context.close();
 }
 
@@ -147,16 +214,13 @@ async function screenshots(browser, ctx) {
   const shots = [
     ["index", pg.index, "light", 1280],
     ["index-dark", pg.index, "dark", 1280],
-    ["index-phone", pg.index, "light", 375],
     ["model-card", pg.card, "light", 1280],
     ["model-card-dark", pg.card, "dark", 1280],
     ["compliance", pg.compliance, "light", 1280],
     ["compliance-phone", pg.compliance, "light", 375],
     ["framework-matrix", pg.framework, "light", 1280],
-    ["framework-matrix-dark", pg.framework, "dark", 1280],
     ["audit", pg.audit, "light", 1280],
     ["search-results", pg.search && pg.search + "?q=fairness", "light", 1280],
-    ["search-results-dark", pg.search && pg.search + "?q=fairness", "dark", 1280],
     ["models-filtered", pg.models, "light", 1280],
     ["value", pg.value, "light", 1280],
     ["model-value", pg.modelValue, "light", 1280],
@@ -169,16 +233,15 @@ async function screenshots(browser, ctx) {
         contexts[key] = await browser.newContext({ viewport: { width, height: width < 600 ? 800 : 900 }, colorScheme: scheme });
       }
       const page = await contexts[key].newPage();
-      page.setDefaultTimeout(15000);
+      page.setDefaultTimeout(30000);
       await page.goto(ctx.fileBase + rel);
-      if (/\?q=/.test(rel)) await page.locator("#search-results li").first().waitFor({ timeout: 5000 });
+      if (/\?q=/.test(rel)) await page.locator("#search-results li").first().waitFor();
       if (name === "models-filtered") await page.locator('#model-filters select[name="risk"]').selectOption("high");
       const file = path.join(dir, name + ".png");
-      // very long pages are cut at 12000 px: the top is what one looks at
+      // long pages are cut at 6000 px: the top is what one looks at
       const h = await page.evaluate(() => document.documentElement.scrollHeight);
-      const opts = { path: file, animations: "disabled" };
-      if (h > 12000) opts.clip = { x: 0, y: 0, width, height: 12000 };
-      opts.fullPage = true;
+      const opts = { path: file, animations: "disabled", fullPage: true };
+      if (h > 6000) opts.clip = { x: 0, y: 0, width, height: 6000 };
       await page.screenshot(opts);
       await page.close();
       const buf = fs.readFileSync(file);
@@ -190,9 +253,9 @@ async function screenshots(browser, ctx) {
 }
 
 async function run(browser, ctx) {
-  const parts = [printChecks, phoneChecks, screenshots].map((f) => ({ f, r: ctx.r.child() }));
+  const parts = [printChecks, phoneChecks, keyboardChecks, screenshots].map((f) => ({ f, r: ctx.r.child() }));
   await Promise.all(parts.map((p) => p.f(browser, Object.assign({}, ctx, { r: p.r }))));
   for (const p of parts) ctx.r.adopt(p.r);
 }
 
-module.exports = { run, printChecks, phoneChecks, screenshots };
+module.exports = { run, printChecks, phoneChecks, keyboardChecks, screenshots };

@@ -36,7 +36,10 @@ class Reporter {
     this.line("FAIL browser/" + name);
     const list = Array.isArray(details) ? details : String(details || "").split("\n");
     for (const d of list) {
-      for (const l of String(d).split("\n")) this.line("  | " + l);
+      for (let l of String(d).split("\n")) {
+        l = l.replace(/\x1b\[[0-9;]*m/g, ""); // playwright colours its logs
+        this.line("  | " + (l.length > 400 ? l.slice(0, 400) + "…" : l));
+      }
     }
   }
   // check(name, problems): passes when problems is empty.
@@ -50,12 +53,14 @@ class Reporter {
   // Runs fn (which returns a list of problems) as one check; an exception
   // becomes a failed check instead of a crash.
   async step(name, fn) {
+    const t = Date.now();
     try {
       const problems = await fn();
       this.check(name, problems || []);
     } catch (e) {
       this.fail(name, String((e && e.stack) || e).split("\n").slice(0, 6));
     }
+    if (process.env.BROWSER_TIMES) this.info("time " + ((Date.now() - t) / 1000).toFixed(1) + " s: " + name);
   }
   // a buffered reporter whose lines adopt() appends to this one, in order
   child() {
@@ -108,6 +113,8 @@ function watch(page) {
     const f = r.failure();
     const err = f ? f.errorText : "?";
     if (err === "net::ERR_ABORTED" && w.aborted.has(r.url())) return;
+    // the browser's own pages (the PDF viewer is an extension) are not the site's
+    if (!/^(https?|file):/.test(r.url())) return;
     w.events.push("request failed: " + shortUrl(r.url()) + " (" + err + ")");
   });
   page.on("response", (r) => {

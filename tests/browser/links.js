@@ -260,6 +260,24 @@ function main() {
   }
   report.check("links: stylesheets reference only files of the site", cssProblems);
 
+  // a published page must not show where it was built: no absolute path of
+  // this checkout or of the build folder (it leaks, and it makes the output
+  // depend on the machine)
+  const leaks = [];
+  const roots = [...new Set([path.resolve(__dirname, "..", ".."), out, path.dirname(out)])];
+  for (const rel of walk(out, (f) => /\.(html|js|json|xml|css|txt)$/.test(f))) {
+    const text = fs.readFileSync(path.join(out, rel), "utf8");
+    for (const r of roots) {
+      const at = text.indexOf(r + "/");
+      if (at >= 0) {
+        const line = text.slice(0, at).split("\n").length;
+        leaks.push(rel + ":" + line + ": " + text.slice(at, at + 80).split(/["<\s]/)[0]);
+        break;
+      }
+    }
+  }
+  report.check("links: no absolute path of the build machine in the site", leaks);
+
   // the search index: every result URL must open
   const idx = path.join(out, "search-index.json");
   if (fs.existsSync(idx)) {

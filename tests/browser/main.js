@@ -26,9 +26,9 @@ const { ROOT, report, launch, setBases, pickPages } = require("./lib");
     out,
     pages,
     fileBase: pathToFileURL(out).href + "/",
-    artifacts: path.join(ROOT, "tests", "artifacts"),
-    screens: path.join(ROOT, "tests", "artifacts", "screenshots"),
+    artifacts: process.env.BROWSER_ARTIFACTS || path.join(ROOT, "tests", "artifacts"),
   };
+  ctx.screens = path.join(ctx.artifacts, "screenshots");
   fs.mkdirSync(ctx.screens, { recursive: true });
   let browser;
   try {

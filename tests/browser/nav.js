@@ -16,7 +16,7 @@ async function flow(browser, mode, base, out, pages, server, r) {
   const N = (s) => "nav-" + mode + ": " + s;
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  page.setDefaultTimeout(8000);
+  page.setDefaultTimeout(20000);
   const w = watch(page);
   let mark = w.mark();
   const visited = [];
@@ -38,7 +38,7 @@ async function flow(browser, mode, base, out, pages, server, r) {
       mark = w.mark();
     }
   };
-  const h1 = async () => ((await page.locator("main h1").first().textContent({ timeout: 3000 })) || "").trim();
+  const h1 = async () => ((await page.locator("main h1").first().textContent()) || "").trim();
 
   // 1. the portfolio page
   await r.step(N("index.html opens with its header navigation"), async () => {
@@ -106,8 +106,8 @@ async function flow(browser, mode, base, out, pages, server, r) {
     const abs = new URL(href, page.url()).href;
     evidenceUrl = abs;
     w.expectAbort(abs); // a CSV link may start a download instead of a page
-    const dl = page.waitForEvent("download", { timeout: 8000 }).then((d) => ({ d }), () => null);
-    const nav = page.waitForURL(abs, { timeout: 8000, waitUntil: "commit" }).then(() => ({ n: true }), () => null);
+    const dl = page.waitForEvent("download", { timeout: 20000 }).then((d) => ({ d }), () => null);
+    const nav = page.waitForURL(abs, { timeout: 20000, waitUntil: "commit" }).then(() => ({ n: true }), () => null);
     await page.locator('main a[href="' + href + '"]').first().click();
     const got = await Promise.race([dl, nav]);
     const p = [];
@@ -152,9 +152,45 @@ async function flow(browser, mode, base, out, pages, server, r) {
     return p;
   });
 
+  // 6b. the PDF links of the model sub-navigation
+  await r.step(N("the PDF links of the model sub-navigation resolve to PDF files"), async () => {
+    await ensure(pages.compliance);
+    const hrefs = await page.locator('.model-nav a[href$=".pdf"]').evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    if (!hrefs.length) return ["no PDF link in the model sub-navigation of " + pages.compliance];
+    const p = [];
+    // click the first: headless chromium downloads a PDF (or shows it)
+    const abs0 = new URL(hrefs[0], page.url()).href;
+    w.expectAbort(abs0);
+    const dl = page.waitForEvent("download", { timeout: 20000 }).then((d) => ({ d }), () => null);
+    const nav = page.waitForURL(abs0, { timeout: 20000, waitUntil: "commit" }).then(() => ({ n: true }), () => null);
+    await page.locator('.model-nav a[href="' + hrefs[0] + '"]').first().click();
+    const got = await Promise.race([dl, nav]);
+    if (!got) p.push("clicking " + hrefs[0] + " neither opened nor downloaded it");
+    else if (got.d) {
+      const f = await got.d.failure();
+      if (f) p.push("the download of " + hrefs[0] + " failed: " + f);
+    } else await page.goBack();
+    for (const h of hrefs) {
+      const abs = new URL(h, base + pages.compliance).href;
+      if (mode === "http") {
+        const res = await context.request.get(abs);
+        const body = await res.body();
+        if (res.status() !== 200) p.push(res.status() + " for " + h);
+        else if (!/^application\/pdf/.test(res.headers()["content-type"] || "")) p.push(h + " served as " + res.headers()["content-type"]);
+        else if (body.slice(0, 5).toString("latin1") !== "%PDF-") p.push(h + " is not a PDF");
+      } else {
+        const f = path.join(out, decodeURI(abs.slice(base.length)));
+        if (!fs.existsSync(f)) p.push(h + ": no such file");
+        else if (fs.readFileSync(f).slice(0, 5).toString("latin1") !== "%PDF-") p.push(h + " is not a PDF");
+      }
+    }
+    return p;
+  });
+  await clean("the PDF links");
+
   // 7. search by typing a query and submitting the form
   const searchChecks = async (term, expectUrlQuery) => {
-    await page.locator("#search-results li").first().waitFor({ timeout: 5000 });
+    await page.locator("#search-results li").first().waitFor();
     const p = [];
     const n = await page.locator("#search-results li").count();
     const marks = (await page.locator("#search-results mark").allTextContents()).map((s) => s.toLowerCase());

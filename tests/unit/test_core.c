@@ -120,7 +120,8 @@ test_markdown_gfm(void **state)
                      "<div onclick=x>raw</div>\n\n<xmp>\n";
     char *html = markdown_html(md, strlen(md));
     assert_non_null(strstr(html, "<table>"));
-    assert_non_null(strstr(html, "<td align=\"right\">2</td>"));
+    assert_non_null(strstr(html, "<td class=\"num\">2</td>"));
+    assert_non_null(strstr(html, "aria-label=\"Done\""));
     assert_non_null(strstr(html, "type=\"checkbox\" checked=\"\""));
     assert_non_null(strstr(html, "<del>old</del>"));
     assert_non_null(strstr(html, "<a href=\"https://example.org\">"));
