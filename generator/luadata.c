@@ -231,22 +231,6 @@ result_name(enum gate_result r)
     return r == GATE_PASS ? "pass" : r == GATE_FAIL ? "fail" : "skip";
 }
 
-/* Which source wins when two give the same release's metric: what the
- * release record says, then hand-made exports, then MLflow, then cards. */
-static int
-source_rank(const char *s)
-{
-    if (!s)
-        return 9;
-    if (!strcmp(s, "release"))
-        return 0;
-    if (!strncmp(s, "csv-", 4) || !strcmp(s, "json"))
-        return 1;
-    if (!strncmp(s, "mlflow", 6))
-        return 2;
-    return 3;
-}
-
 static void
 push_input(lua_State *L, const struct input_file *f)
 {
@@ -354,7 +338,8 @@ push_history(lua_State *L, const struct model *m)
             if (!better) {
                 lua_getfield(L, -1, "source");
                 const char *old = lua_tostring(L, -1);
-                better = source_rank(v->source) < source_rank(old);
+                better = project_source_rank(v->source) <
+                         project_source_rank(old);
                 lua_pop(L, 1);
             }
             lua_pop(L, 1);

@@ -115,8 +115,8 @@ load_yaml(struct project *p, struct diag *d, const char *rel,
     return rc;
 }
 
-static int
-rank_of(const char *s)
+int
+project_source_rank(const char *s)
 {
     if (!s)
         return 9;
@@ -139,7 +139,8 @@ project_metric(const struct model *m, const char *version,
         if (!v->has_value || v->slice || !v->version || !v->metric ||
             strcmp(v->version, version) || strcmp(v->metric, metric))
             continue;
-        if (!best || rank_of(v->source) < rank_of(best->source))
+        if (!best || project_source_rank(v->source) <
+                         project_source_rank(best->source))
             best = v;
     }
     return best;

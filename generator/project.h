@@ -126,6 +126,10 @@ int project_read(struct project *p, struct diag *d, const struct pos *ref,
 /* The value of metric (overall, no slice) for a release version, from the
  * source that wins: the release record, then hand-made exports (CSV,
  * JSON), then MLflow, then imported cards. NULL when none has a number. */
+/* The precedence of a metric value's source, lower wins: release record
+ * 0, CSV and JSON exports 1, MLflow 2, imported cards 3. */
+int project_source_rank(const char *source);
+
 const struct metric_value *project_metric(const struct model *m,
                                           const char *version,
                                           const char *metric);
