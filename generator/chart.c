@@ -9,6 +9,7 @@
 #include "chart.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1246,6 +1247,7 @@ struct draw {
     double lineh;       /* height of one F_LABEL line */
     struct rect canvas; /* inside the padding */
     struct rect area;   /* what the header and legend left */
+    struct buf *svg_text; /* SVG: text goes here as <text>, not glyphs */
 };
 
 static struct color
@@ -1310,8 +1312,165 @@ text_width(struct draw *d, enum font_role f, const char *s)
 }
 
 static void
+svg_num(struct buf *b, double v)
+{
+    if (fabs(v) < 0.005)
+        v = 0;
+    buf_printf(b, "%.2f", v);
+    /* "12.50" -> "12.5", "12.00" -> "12" */
+    while (b->len && b->data[b->len - 1] == '0')
+        b->data[--b->len] = '\0';
+    if (b->len && b->data[b->len - 1] == '.')
+        b->data[--b->len] = '\0';
+}
+
+/* The longest prefix of s[0..n) that fits width with an ellipsis after
+ * it, as Pango shows an ellipsized line. */
+static void
+svg_ellipsize(struct draw *d, PangoLayout *l, const char *s, size_t n,
+              double width, struct buf *out)
+{
+    PangoLayout *m = pango_layout_new(d->pc);
+    pango_layout_set_font_description(m,
+                                      pango_layout_get_font_description(l));
+    pango_layout_set_auto_dir(m, FALSE);
+    size_t lo = 0, hi = n; /* bytes; lo always fits */
+    struct buf t;
+    buf_init(&t);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo + 1) / 2;
+        while (mid > lo && (s[mid] & 0xC0) == 0x80)
+            mid--; /* a character boundary */
+        if (mid == lo) {
+            /* no boundary in (lo, mid]: try the next character */
+            mid = lo + 1;
+            while (mid < hi && (s[mid] & 0xC0) == 0x80)
+                mid++;
+        }
+        buf_reset(&t);
+        buf_add(&t, s, mid);
+        buf_puts(&t, "\xe2\x80\xa6");
+        pango_layout_set_text(m, t.data, (int)t.len);
+        double w;
+        text_size(m, &w, NULL);
+        if (w <= width + 0.01)
+            lo = mid;
+        else
+            hi = mid - 1;
+        while (hi > lo && (s[hi] & 0xC0) == 0x80)
+            hi--;
+    }
+    while (lo > 0 && s[lo - 1] == ' ')
+        lo--;
+    buf_add(out, s, lo);
+    buf_puts(out, "\xe2\x80\xa6");
+    buf_release(&t);
+    g_object_unref(m);
+}
+
+/* Text in an SVG chart is SVG <text>, one element per line: a fraction of
+ * the size of glyph outlines, selectable, found by the browser's search
+ * and checked by accessibility tools. textLength holds each line to the
+ * width Pango measured, so the layout stays right when the reader's
+ * browser substitutes another font. */
+static void
+svg_text_show(struct draw *d, PangoLayout *l, double x, double y,
+              struct color col)
+{
+    struct buf *o = d->svg_text;
+    const char *text = pango_layout_get_text(l);
+    const PangoFontDescription *fd = pango_layout_get_font_description(l);
+    double size = pango_font_description_get_size(fd) / (double)PANGO_SCALE;
+    bool bold = pango_font_description_get_weight(fd) >= PANGO_WEIGHT_BOLD;
+    cairo_matrix_t mx;
+    cairo_get_matrix(d->cr, &mx);
+    bool plain = mx.xx == 1 && mx.yy == 1 && mx.xy == 0 && mx.yx == 0;
+    bool ell = pango_layout_is_ellipsized(l);
+    int nlines = pango_layout_get_line_count(l);
+    double width = pango_layout_get_width(l) / (double)PANGO_SCALE;
+    PangoLayoutIter *it = pango_layout_get_iter(l);
+    struct buf s;
+    buf_init(&s);
+    int li = 0;
+    do {
+        PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
+        PangoRectangle log;
+        pango_layout_iter_get_line_extents(it, NULL, &log);
+        double lx = x + log.x / (double)PANGO_SCALE;
+        double ly = y + pango_layout_iter_get_baseline(it) / (double)PANGO_SCALE;
+        double lw = log.width / (double)PANGO_SCALE;
+        const char *ls = text + line->start_index;
+        size_t n = (size_t)line->length;
+        while (n && (ls[n - 1] == ' ' || ls[n - 1] == '\n'))
+            n--;
+        buf_reset(&s);
+        if (ell && li == nlines - 1 && width > 0) {
+            size_t rest = strlen(ls);
+            while (rest && (ls[rest - 1] == ' ' || ls[rest - 1] == '\n'))
+                rest--;
+            PangoLayout *m = pango_layout_new(d->pc);
+            pango_layout_set_font_description(m, fd);
+            pango_layout_set_text(m, ls, (int)rest);
+            double full;
+            text_size(m, &full, NULL);
+            g_object_unref(m);
+            if (full > width + 0.01)
+                svg_ellipsize(d, l, ls, rest, width, &s);
+            else
+                buf_add(&s, ls, rest);
+        } else {
+            buf_add(&s, ls, n);
+        }
+        li++;
+        if (!s.len || lw <= 0)
+            continue;
+        if (plain) {
+            lx += mx.x0;
+            ly += mx.y0;
+        }
+        buf_puts(o, "<text x=\"");
+        svg_num(o, lx);
+        buf_puts(o, "\" y=\"");
+        svg_num(o, ly);
+        buf_puts(o, "\"");
+        if (!plain) {
+            buf_puts(o, " transform=\"matrix(");
+            double v[6] = {mx.xx, mx.yx, mx.xy, mx.yy, mx.x0, mx.y0};
+            for (int k = 0; k < 6; k++) {
+                if (k)
+                    buf_putc(o, ' ');
+                svg_num(o, v[k]);
+            }
+            buf_puts(o, ")\"");
+        }
+        buf_puts(o, " font-size=\"");
+        svg_num(o, size);
+        buf_puts(o, "\"");
+        if (bold)
+            buf_puts(o, " font-weight=\"bold\"");
+        buf_printf(o, " fill=\"#%02x%02x%02x\"",
+                   (int)lround(fmin(fmax(col.r, 0), 1) * 255),
+                   (int)lround(fmin(fmax(col.g, 0), 1) * 255),
+                   (int)lround(fmin(fmax(col.b, 0), 1) * 255));
+        if (col.a < 1)
+            buf_printf(o, " fill-opacity=\"%.2f\"", fmax(col.a, 0));
+        buf_puts(o, " textLength=\"");
+        svg_num(o, lw);
+        buf_puts(o, "\" lengthAdjust=\"spacingAndGlyphs\">");
+        buf_add_html(o, s.data, s.len);
+        buf_puts(o, "</text>\n");
+    } while (pango_layout_iter_next_line(it));
+    pango_layout_iter_free(it);
+    buf_release(&s);
+}
+
+static void
 text_show(struct draw *d, PangoLayout *l, double x, double y, struct color col)
 {
+    if (d->svg_text) {
+        svg_text_show(d, l, x, y, col);
+        return;
+    }
     set_color(d->cr, col);
     cairo_move_to(d->cr, x, y);
     pango_cairo_show_layout(d->cr, l);
@@ -3004,9 +3163,20 @@ out:
 
 /* }==================================================================== */
 
+static int
+draw_chart(const struct chart *c, cairo_t *cr, double x, double y, double w,
+           double h, struct buf *svg_text);
+
 int
 chart_draw(const struct chart *c, cairo_t *cr, double x, double y, double w,
            double h)
+{
+    return draw_chart(c, cr, x, y, w, h, NULL);
+}
+
+static int
+draw_chart(const struct chart *c, cairo_t *cr, double x, double y, double w,
+           double h, struct buf *svg_text)
 {
     if (!c || !cr || cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         return -1;
@@ -3017,6 +3187,7 @@ chart_draw(const struct chart *c, cairo_t *cr, double x, double y, double w,
         return -1;
     struct draw d;
     draw_init(&d, c, cr, x, y, w, h);
+    d.svg_text = svg_text;
     cairo_save(cr);
     cairo_new_path(cr);
     struct color bg = theme_color(&d, CHART_COLOR_BACKGROUND);
@@ -3379,12 +3550,35 @@ chart_svg(const struct chart *c, struct buf *out)
         svg_write, &raw, c->width, c->height);
     cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_USER);
     cairo_t *cr = cairo_create(s);
-    int rc = chart_draw(c, cr, 0, 0, c->width, c->height);
+    struct buf text;
+    buf_init(&text);
+    int rc = draw_chart(c, cr, 0, 0, c->width, c->height, &text);
     cairo_destroy(cr);
     cairo_surface_finish(s);
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
         rc = -1;
     cairo_surface_destroy(s);
+    if (rc == 0 && text.len) {
+        /* the text goes last, above the shapes, with the family once */
+        const char *close = raw.len ? g_strrstr_len(raw.data, (gssize)raw.len, "</svg>") : NULL;
+        if (!close) {
+            rc = -1;
+        } else {
+            size_t at = (size_t)(close - raw.data);
+            struct buf all;
+            buf_init(&all);
+            buf_add(&all, raw.data, at);
+            buf_puts(&all, "<g font-family=\"");
+            buf_add_html(&all, c->theme.font, strlen(c->theme.font));
+            buf_puts(&all, ", Verdana, sans-serif\">\n");
+            buf_add(&all, text.data, text.len);
+            buf_puts(&all, "</g>\n");
+            buf_add(&all, raw.data + at, raw.len - at);
+            buf_release(&raw);
+            raw = all;
+        }
+    }
+    buf_release(&text);
     if (rc == 0) {
         struct buf tmp;
         buf_init(&tmp);

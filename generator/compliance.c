@@ -472,8 +472,8 @@ load_evidence(struct project *p, const struct model *m, struct evidence *ev,
                           ref->str, m->dir);
     char *rel = xasprintf("%s/%s", m->rel, ref->str);
     const char *path = project_path(p, rel);
-    char mdir_abs[PATH_MAX];
-    if (!realpath(m->dir, mdir_abs) || !file_within(mdir_abs, path)) {
+    const char *mdir_abs = file_guard_resolve(p->guard, m->dir);
+    if (!mdir_abs || !file_guard_within_of(p->guard, mdir_abs, path)) {
         free(rel);
         return diag_error(d, &ref->pos,
                           "evidence '%s' leads outside the model folder "
@@ -490,14 +490,11 @@ load_evidence(struct project *p, const struct model *m, struct evidence *ev,
         return diag_error(d, &ref->pos, "evidence '%s' is not a file",
                           ref->str);
     }
-    struct buf b;
-    buf_init(&b);
-    int rc = project_read(p, d, &ref->pos, rel, EVIDENCE_MAX_BYTES, &b);
+    const struct input_file *f =
+        project_hash(p, d, &ref->pos, rel, EVIDENCE_MAX_BYTES);
     free(rel);
-    buf_release(&b);
-    if (rc < 0)
+    if (!f)
         return -1;
-    const struct input_file *f = &p->inputs[p->ninputs - 1];
     memcpy(ev->sha256, f->sha256, sizeof ev->sha256);
     ev->size = f->size;
     ev->rel = arena_strdup(p->arena, ref->str);
@@ -726,5 +723,6 @@ compliance_load(struct project *p, const char *shipped_dir, struct diag *d)
     }
     p->used = used;
     p->nused = nused;
+    project_index_inputs(p); /* evidence and answers joined the inputs */
     return diag_errors(d) > before ? -1 : 0;
 }

@@ -3,9 +3,12 @@
 #include "file.h"
 
 #include <dirent.h>
+#include <glib.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,4 +261,95 @@ file_within(const char *root, const char *path)
     size_t lr = strlen(root);
     return strncmp(resolved, root, lr) == 0 &&
            (resolved[lr] == '/' || resolved[lr] == '\0');
+}
+
+struct file_guard {
+    char *root;
+    GHashTable *dirs; /* folder path -> resolved absolute path, or "" */
+    pthread_mutex_t lock;
+};
+
+struct file_guard *
+file_guard_new(const char *root)
+{
+    struct file_guard *g = xcalloc(1, sizeof *g);
+    g->root = xstrdup(root);
+    g->dirs = g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
+    pthread_mutex_init(&g->lock, NULL);
+    return g;
+}
+
+void
+file_guard_free(struct file_guard *g)
+{
+    if (!g)
+        return;
+    g_hash_table_destroy(g->dirs);
+    pthread_mutex_destroy(&g->lock);
+    free(g->root);
+    free(g);
+}
+
+static bool
+has_dotdot(const char *p)
+{
+    for (const char *s = p; (s = strstr(s, "..")) != NULL; s += 2)
+        if ((s == p || s[-1] == '/') && (s[2] == '\0' || s[2] == '/'))
+            return true;
+    return false;
+}
+
+const char *
+file_guard_resolve(struct file_guard *g, const char *dir)
+{
+    pthread_mutex_lock(&g->lock);
+    const char *v = g_hash_table_lookup(g->dirs, dir);
+    pthread_mutex_unlock(&g->lock);
+    if (v)
+        return *v ? v : NULL;
+    char real[PATH_MAX];
+    char *r = xstrdup(realpath(dir, real) ? real : "");
+    pthread_mutex_lock(&g->lock);
+    /* Another thread may have resolved it meanwhile: keep the first. */
+    const char *had = g_hash_table_lookup(g->dirs, dir);
+    if (had) {
+        free(r);
+        r = (char *)had;
+    } else {
+        g_hash_table_insert(g->dirs, xstrdup(dir), r);
+    }
+    pthread_mutex_unlock(&g->lock);
+    return *r ? r : NULL;
+}
+
+static bool
+prefix_dir(const char *s, const char *root)
+{
+    size_t n = strlen(root);
+    return strncmp(s, root, n) == 0 && (s[n] == '/' || s[n] == '\0');
+}
+
+bool
+file_guard_within_of(struct file_guard *g, const char *root,
+                     const char *path)
+{
+    struct stat lst;
+    if (!*path || has_dotdot(path) ||
+        (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)))
+        return file_within(root, path);
+    /* Not a link itself: it is where its folder is. */
+    const char *slash = strrchr(path, '/');
+    char *dir = !slash ? xstrdup(".")
+                : slash == path ? xstrdup("/")
+                                : xstrndup(path, (size_t)(slash - path));
+    const char *real = file_guard_resolve(g, dir);
+    bool in = real ? prefix_dir(real, root) : file_within(root, path);
+    free(dir);
+    return in;
+}
+
+bool
+file_guard_within(struct file_guard *g, const char *path)
+{
+    return file_guard_within_of(g, g->root, path);
 }

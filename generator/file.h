@@ -41,6 +41,26 @@ void file_list_free(char **names);
  * its deepest existing parent. */
 bool file_within(const char *root, const char *path);
 
+/* A containment check for many paths under one root: folders already
+ * found inside are remembered, so a file costs one lstat() rather than a
+ * realpath() (a readlink per path component). Paths with a ".." component
+ * or that are symbolic links themselves always take the full check. The
+ * guard assumes the folders do not change while it lives (one build).
+ * Safe to use from several threads. */
+struct file_guard;
+/* root is absolute and resolved; copied. Free with file_guard_free(). */
+struct file_guard *file_guard_new(const char *root);
+/* The same answer as file_within(root, path) for the guard's root. */
+bool file_guard_within(struct file_guard *g, const char *path);
+/* The same answer as file_within(root, path) for another resolved root
+ * (such as a model's folder), using the guard's cache. */
+bool file_guard_within_of(struct file_guard *g, const char *root,
+                          const char *path);
+/* realpath() of folder dir, cached; owned by the guard. NULL when it does
+ * not resolve. */
+const char *file_guard_resolve(struct file_guard *g, const char *dir);
+void file_guard_free(struct file_guard *g);
+
 /* Joins a and b with one '/'. Caller frees. */
 char *file_join(const char *a, const char *b);
 

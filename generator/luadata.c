@@ -430,15 +430,11 @@ push_model(lua_State *L, const struct project *p, size_t mi)
     lua_setfield(L, -2, "releases_url");
     /* the model's own input files (inputs are sorted by path, so they are
      * one run) */
-    lua_newtable(L);
-    size_t n = strlen(m->rel);
-    int k = 0;
-    for (size_t i = 0; i < p->ninputs; i++) {
-        const struct input_file *f = &p->inputs[i];
-        if (!strncmp(f->rel, m->rel, n) && f->rel[n] == '/') {
-            push_input(L, f);
-            lua_rawseti(L, -2, ++k);
-        }
+    size_t first, n = project_inputs_under(p, m->rel, &first);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        push_input(L, &p->inputs[first + i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     lua_setfield(L, -2, "inputs");
     lua_createtable(L, (int)m->nreleases, 0);

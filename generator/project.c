@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <glib.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -53,47 +54,130 @@ project_path(struct project *p, const char *rel)
     return disp(p, rel);
 }
 
-int
-project_read(struct project *p, struct diag *d, const struct pos *ref,
-             const char *rel, size_t limit, struct buf *out)
+/* Reads rel (checked to be inside the project) into out when out is not
+ * NULL, and registers it among the inputs with its size and SHA-256 the
+ * first time. Returns the input's index or -1. */
+static long
+read_input(struct project *p, struct diag *d, const struct pos *ref,
+           const char *rel, size_t limit, struct buf *out)
 {
+    gpointer seen = g_hash_table_lookup(p->input_ix, rel);
+    if (seen && !out)
+        return (long)((uintptr_t)seen - 1);
     const char *path = disp(p, rel);
-    if (!file_within(p->root_abs, path)) {
+    if (!seen && !file_guard_within(p->guard, path)) {
         struct pos self = {path, 0, 0};
         char target[PATH_MAX];
         ssize_t n = readlink(path, target, sizeof target - 1);
         if (n > 0) {
             target[n] = '\0';
-            return diag_error(d, ref ? ref : &self,
-                              "symbolic link to '%s' leads outside the "
-                              "project folder; it is not read",
-                              target);
+            diag_error(d, ref ? ref : &self,
+                       "symbolic link to '%s' leads outside the project "
+                       "folder; it is not read",
+                       target);
+            return -1;
         }
-        return diag_error(d, ref ? ref : &self,
-                          "'%s' leads outside the project folder; it is "
-                          "not read",
-                          rel);
-    }
-    if (!file_exists(path)) {
-        struct pos self = {path, 0, 0};
-        return diag_error(d, ref ? ref : &self, "file not found");
-    }
-    size_t before = out->len;
-    if (file_read(d, ref, path, limit, out) < 0)
+        diag_error(d, ref ? ref : &self,
+                   "'%s' leads outside the project folder; it is not read",
+                   rel);
         return -1;
+    }
+    struct buf tmp;
+    buf_init(&tmp);
+    struct buf *b = out ? out : &tmp;
+    size_t before = b->len;
+    if (file_read(d, ref, path, limit, b) < 0) {
+        buf_release(&tmp);
+        return -1;
+    }
+    if (seen) {
+        buf_release(&tmp);
+        return (long)((uintptr_t)seen - 1);
+    }
     if (p->ninputs == p->capinputs) {
         p->capinputs = p->capinputs ? p->capinputs * 2 : 32;
         p->inputs = xrealloc(p->inputs, p->capinputs * sizeof *p->inputs);
     }
-    struct input_file *f = &p->inputs[p->ninputs++];
+    long ix = (long)p->ninputs++;
+    struct input_file *f = &p->inputs[ix];
     f->path = path;
     f->rel = arena_strdup(p->arena, rel);
-    f->size = out->len - before;
+    f->size = b->len - before;
     GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
-    g_checksum_update(ck, (const guchar *)out->data + before, f->size);
+    g_checksum_update(ck, (const guchar *)b->data + before, f->size);
     snprintf(f->sha256, sizeof f->sha256, "%s", g_checksum_get_string(ck));
     g_checksum_free(ck);
-    return 0;
+    g_hash_table_insert(p->input_ix, (gpointer)f->rel,
+                        (gpointer)(uintptr_t)(ix + 1));
+    buf_release(&tmp);
+    return ix;
+}
+
+int
+project_read(struct project *p, struct diag *d, const struct pos *ref,
+             const char *rel, size_t limit, struct buf *out)
+{
+    return read_input(p, d, ref, rel, limit, out) < 0 ? -1 : 0;
+}
+
+const struct input_file *
+project_hash(struct project *p, struct diag *d, const struct pos *ref,
+             const char *rel, size_t limit)
+{
+    long ix = read_input(p, d, ref, rel, limit, NULL);
+    return ix < 0 ? NULL : &p->inputs[ix];
+}
+
+static int
+input_cmp(const void *x, const void *y)
+{
+    const struct input_file *a = x, *b = y;
+    return strcmp(a->rel, b->rel);
+}
+
+void
+project_index_inputs(struct project *p)
+{
+    if (p->ninputs > 1)
+        qsort(p->inputs, p->ninputs, sizeof *p->inputs, input_cmp);
+    g_hash_table_remove_all(p->input_ix);
+    if (p->input_paths)
+        g_hash_table_destroy(p->input_paths);
+    p->input_paths = g_hash_table_new(g_str_hash, g_str_equal);
+    for (size_t i = 0; i < p->ninputs; i++) {
+        g_hash_table_insert(p->input_ix, (gpointer)p->inputs[i].rel,
+                            (gpointer)(uintptr_t)(i + 1));
+        g_hash_table_insert(p->input_paths, (gpointer)p->inputs[i].path,
+                            &p->inputs[i]);
+    }
+}
+
+const struct input_file *
+project_find_input(const struct project *p, const char *path)
+{
+    return p->input_paths ? g_hash_table_lookup(p->input_paths, path) : NULL;
+}
+
+size_t
+project_inputs_under(const struct project *p, const char *dir, size_t *first)
+{
+    size_t n = strlen(dir);
+    /* inputs are sorted by rel, so those under dir/ are one run */
+    size_t lo = 0, hi = p->ninputs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strncmp(p->inputs[mid].rel, dir, n);
+        if (c < 0 || (c == 0 && p->inputs[mid].rel[n] < '/'))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *first = lo;
+    size_t k = lo;
+    while (k < p->ninputs && !strncmp(p->inputs[k].rel, dir, n) &&
+           p->inputs[k].rel[n] == '/')
+        k++;
+    return k - lo;
 }
 
 static int
@@ -193,7 +277,7 @@ valid_id(const char *s)
 static bool
 folder_inside(struct project *p, const char *dir, struct diag *d)
 {
-    if (file_within(p->root_abs, dir))
+    if (file_guard_within(p->guard, dir))
         return true;
     struct pos at = {dir, 0, 0};
     diag_error(d, &at,
@@ -436,7 +520,7 @@ hash_tree(struct project *p, const char *rel, struct diag *d, int depth)
     for (size_t i = 0; names && i < n; i++) {
         char *r = xasprintf("%s/%s", rel, names[i]);
         const char *path = disp(p, r);
-        if (!file_within(p->root_abs, path)) {
+        if (!file_guard_within(p->guard, path)) {
             struct pos at = {path, 0, 0};
             diag_error(d, &at, "leads outside the project folder (through "
                                "a symbolic link); the metrics folder is not "
@@ -446,11 +530,8 @@ hash_tree(struct project *p, const char *rel, struct diag *d, int depth)
             if (hash_tree(p, r, d, depth + 1) < 0)
                 rc = -1;
         } else {
-            struct buf b;
-            buf_init(&b);
-            if (project_read(p, d, NULL, r, (size_t)1 << 30, &b) < 0)
+            if (!project_hash(p, d, NULL, r, (size_t)1 << 30))
                 rc = -1;
-            buf_release(&b);
         }
         free(r);
     }
@@ -699,13 +780,6 @@ load_pages(struct project *p, struct diag *d)
     qsort(p->pages, p->npages, sizeof *p->pages, page_cmp);
 }
 
-static int
-input_cmp(const void *x, const void *y)
-{
-    const struct input_file *a = x, *b = y;
-    return strcmp(a->rel, b->rel);
-}
-
 static void
 set_epoch(struct project *p, struct diag *d)
 {
@@ -749,6 +823,8 @@ project_load(struct project *p, const char *root, struct diag *d)
         return diag_error(d, &at, "cannot open the project folder");
     }
     p->root_abs = arena_strdup(p->arena, abs);
+    p->guard = file_guard_new(abs);
+    p->input_ix = g_hash_table_new(g_str_hash, g_str_equal);
     p->content = disp(p, "content");
     size_t before = diag_errors(d);
     if (!file_is_dir(p->content)) {
@@ -759,7 +835,7 @@ project_load(struct project *p, const char *root, struct diag *d)
     }
     p->site_path = disp(p, "content/site.yaml");
     const struct node *site = NULL;
-    if (!file_exists(p->site_path) && file_within(p->root_abs, p->site_path)) {
+    if (!file_exists(p->site_path) && file_guard_within(p->guard, p->site_path)) {
         struct pos at = {p->site_path, 0, 0};
         diag_error(d, &at,
                    "file not found; every project needs a site.yaml with "
@@ -786,8 +862,7 @@ project_load(struct project *p, const char *root, struct diag *d)
     } else {
         p->portfolio_path = NULL;
     }
-    if (p->ninputs > 1)
-        qsort(p->inputs, p->ninputs, sizeof *p->inputs, input_cmp);
+    project_index_inputs(p);
     set_epoch(p, d);
     return diag_errors(d) > before ? -1 : 0;
 }
@@ -801,6 +876,11 @@ project_release(struct project *p)
     free(p->crosswalks);
     free(p->gates);
     free(p->outcomes);
+    file_guard_free(p->guard);
+    if (p->input_ix)
+        g_hash_table_destroy(p->input_ix);
+    if (p->input_paths)
+        g_hash_table_destroy(p->input_paths);
     arena_free(p->arena);
     memset(p, 0, sizeof *p);
 }

@@ -81,6 +81,7 @@ struct project {
     struct arena *arena;
     const char *root;      /* display path of the project folder */
     const char *root_abs;  /* resolved absolute path */
+    struct file_guard *guard; /* containment checks under root_abs; owned */
     const char *content;   /* display path of content/ */
     const struct node *site;
     const char *site_path;
@@ -92,6 +93,8 @@ struct project {
     size_t npages;
     struct input_file *inputs; /* sorted by path */
     size_t ninputs, capinputs;
+    struct _GHashTable *input_ix;    /* rel -> index + 1 */
+    struct _GHashTable *input_paths; /* path -> input, after indexing */
     struct catalog *catalogs;     /* every loaded catalog, sorted by id */
     size_t ncatalogs;
     const struct catalog **used;  /* those in use (site.yaml order) */
@@ -122,6 +125,23 @@ void project_release(struct project *p);
  * inputs, and appends its bytes to out. rel is relative to the root. */
 int project_read(struct project *p, struct diag *d, const struct pos *ref,
                  const char *rel, size_t limit, struct buf *out);
+
+/* Registers rel among the inputs without returning its bytes; a file
+ * already read is not read again. The input (valid until the next file
+ * is registered) or NULL after reporting why not. */
+const struct input_file *project_hash(struct project *p, struct diag *d,
+                                      const struct pos *ref, const char *rel,
+                                      size_t limit);
+/* Sorts the inputs by rel and indexes them; loading calls it, and so does
+ * anything that registers more inputs afterwards (compliance_load). */
+void project_index_inputs(struct project *p);
+/* The input read from display path path, or NULL. */
+const struct input_file *project_find_input(const struct project *p,
+                                            const char *path);
+/* The inputs below folder dir (relative, no trailing slash) are
+ * p->inputs[*first .. *first + count); returns count. */
+size_t project_inputs_under(const struct project *p, const char *dir,
+                            size_t *first);
 
 /* The value of metric (overall, no slice) for a release version, from the
  * source that wins: the release record, then hand-made exports (CSV,

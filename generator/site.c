@@ -25,10 +25,7 @@
 static const struct input_file *
 find_input(const struct project *p, const char *path)
 {
-    for (size_t i = 0; i < p->ninputs; i++)
-        if (strcmp(p->inputs[i].path, path) == 0)
-            return &p->inputs[i];
-    return NULL;
+    return project_find_input(p, path);
 }
 
 static void
@@ -872,11 +869,10 @@ model_key(const struct run *r, const struct model *m, const char *kind,
     struct buf b;
     buf_init(&b);
     buf_printf(&b, "%s\n%s\n%s\n", kind, r->global_key, m->rel);
-    size_t n = strlen(m->rel);
-    for (size_t i = 0; i < r->p->ninputs; i++) {
+    size_t first, n = project_inputs_under(r->p, m->rel, &first);
+    for (size_t i = first; i < first + n; i++) {
         const struct input_file *f = &r->p->inputs[i];
-        if (!strncmp(f->rel, m->rel, n) && f->rel[n] == '/')
-            buf_printf(&b, "%s %s\n", f->rel, f->sha256);
+        buf_printf(&b, "%s %s\n", f->rel, f->sha256);
     }
     cache_sha256(b.data, b.len, out);
     buf_release(&b);
