@@ -2,6 +2,7 @@
 #include "compliance.h"
 
 #include <limits.h>
+#include <glib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -445,6 +446,10 @@ is_url(const char *s)
     return !strncmp(s, "https://", 8) || !strncmp(s, "http://", 7);
 }
 
+/* Evidence already read in this load: its rel path -> the first struct
+ * evidence that cited it (arena memory, so it outlives the table). */
+static GHashTable *evidence_seen;
+
 /* Reads one evidence reference; files must be inside the model folder. */
 static int
 load_evidence(struct project *p, const struct model *m, struct evidence *ev,
@@ -471,6 +476,16 @@ load_evidence(struct project *p, const struct model *m, struct evidence *ev,
                           "evidence files live under %s/",
                           ref->str, m->dir);
     char *rel = xasprintf("%s/%s", m->rel, ref->str);
+    /* a file cited by many answers is checked and hashed once */
+    const struct evidence *seen = g_hash_table_lookup(evidence_seen, rel);
+    if (seen) {
+        free(rel);
+        memcpy(ev->sha256, seen->sha256, sizeof ev->sha256);
+        ev->size = seen->size;
+        ev->rel = seen->rel;
+        ev->src = seen->src;
+        return 0;
+    }
     const char *path = project_path(p, rel);
     const char *mdir_abs = file_guard_resolve(p->guard, m->dir);
     if (!mdir_abs || !file_guard_within_of(p->guard, mdir_abs, path)) {
@@ -492,13 +507,15 @@ load_evidence(struct project *p, const struct model *m, struct evidence *ev,
     }
     const struct input_file *f =
         project_hash(p, d, &ref->pos, rel, EVIDENCE_MAX_BYTES);
-    free(rel);
-    if (!f)
+    if (!f) {
+        free(rel);
         return -1;
+    }
     memcpy(ev->sha256, f->sha256, sizeof ev->sha256);
     ev->size = f->size;
     ev->rel = arena_strdup(p->arena, ref->str);
     ev->src = path;
+    g_hash_table_insert(evidence_seen, rel, ev);
     return 0;
 }
 
@@ -687,6 +704,7 @@ compliance_load(struct project *p, const char *shipped_dir, struct diag *d)
         for (size_t i = 0; i < p->ncatalogs; i++)
             used[nused++] = &p->catalogs[i];
     }
+    evidence_seen = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
     for (size_t i = 0; i < p->nmodels; i++) {
         struct model *m = &p->models[i];
         m->compliance = arena_alloc(p->arena,
@@ -721,6 +739,8 @@ compliance_load(struct project *p, const char *shipped_dir, struct diag *d)
         }
         file_list_free(names);
     }
+    g_hash_table_destroy(evidence_seen);
+    evidence_seen = NULL;
     p->used = used;
     p->nused = nused;
     project_index_inputs(p); /* evidence and answers joined the inputs */

@@ -17,16 +17,19 @@
 
 #include "xmem.h"
 
-int
-file_read(struct diag *d, const struct pos *ref, const char *path,
-          size_t limit, struct buf *out)
+static int
+read_file(struct diag *d, const struct pos *ref, const char *path,
+          size_t limit, struct buf *out, int flags)
 {
     struct pos self = {path, 0, 0};
     const struct pos *at = ref ? ref : &self;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    int fd = open(path, O_RDONLY | O_CLOEXEC | flags);
+    if (fd < 0) {
+        if ((flags & O_NOFOLLOW) && errno == ELOOP)
+            return -2;
         return diag_error(d, at, "cannot open '%s': %s", path,
                           strerror(errno));
+    }
     struct stat st;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
         close(fd);
@@ -39,9 +42,11 @@ file_read(struct diag *d, const struct pos *ref, const char *path,
                           "MiB)",
                           (long long)st.st_size, limit >> 20);
     }
-    buf_grow(out, (size_t)st.st_size);
+    size_t start = out->len;
+    buf_grow(out, (size_t)st.st_size + 1);
     for (;;) {
-        buf_grow(out, 65536);
+        if (out->cap - out->len < 2)
+            buf_grow(out, 65536);
         ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
         if (n < 0) {
             if (errno == EINTR)
@@ -55,15 +60,33 @@ file_read(struct diag *d, const struct pos *ref, const char *path,
             break;
         out->len += (size_t)n;
         out->data[out->len] = '\0';
-        if (out->len > limit) {
+        if (out->len - start > limit) {
             close(fd);
             return diag_error(d, at,
                               "file is too large (the limit is %zu MiB)",
                               limit >> 20);
         }
+        /* a file still the size fstat gave needs no read for the EOF */
+        if (out->len - start == (size_t)st.st_size && st.st_size > 0 &&
+            out->cap - out->len > 1)
+            break;
     }
     close(fd);
     return 0;
+}
+
+int
+file_read(struct diag *d, const struct pos *ref, const char *path,
+          size_t limit, struct buf *out)
+{
+    return read_file(d, ref, path, limit, out, 0);
+}
+
+int
+file_read_nofollow(struct diag *d, const struct pos *ref, const char *path,
+                   size_t limit, struct buf *out)
+{
+    return read_file(d, ref, path, limit, out, O_NOFOLLOW);
 }
 
 int
@@ -346,6 +369,20 @@ file_guard_within_of(struct file_guard *g, const char *root,
     bool in = real ? prefix_dir(real, root) : file_within(root, path);
     free(dir);
     return in;
+}
+
+bool
+file_guard_parent(struct file_guard *g, const char *path)
+{
+    if (!*path || has_dotdot(path))
+        return false;
+    const char *slash = strrchr(path, '/');
+    char *dir = !slash ? xstrdup(".")
+                : slash == path ? xstrdup("/")
+                                : xstrndup(path, (size_t)(slash - path));
+    const char *real = file_guard_resolve(g, dir);
+    free(dir);
+    return real && prefix_dir(real, g->root);
 }
 
 bool

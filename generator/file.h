@@ -18,6 +18,11 @@
 int file_read(struct diag *d, const struct pos *ref, const char *path,
               size_t limit, struct buf *out);
 
+/* The same, except that a symbolic link is not opened: returns -2 then,
+ * with nothing reported, so the caller can judge where it leads. */
+int file_read_nofollow(struct diag *d, const struct pos *ref,
+                       const char *path, size_t limit, struct buf *out);
+
 /* Writes len bytes to path, creating parent folders. 0 or -1 with errno. */
 int file_write(const char *path, const char *data, size_t len);
 /* mkdir -p. 0 or -1 with errno. */
@@ -56,6 +61,9 @@ bool file_guard_within(struct file_guard *g, const char *path);
  * (such as a model's folder), using the guard's cache. */
 bool file_guard_within_of(struct file_guard *g, const char *root,
                           const char *path);
+/* True when path has no ".." component and the folder it is in lies
+ * inside the guard's root (the file itself is not looked at). */
+bool file_guard_parent(struct file_guard *g, const char *path);
 /* realpath() of folder dir, cached; owned by the guard. NULL when it does
  * not resolve. */
 const char *file_guard_resolve(struct file_guard *g, const char *dir);

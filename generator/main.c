@@ -29,7 +29,7 @@ enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
 static const char usage_text[] =
     "usage: dossier build [-C DIR] [-o OUT] [-j N] [--no-pdf] [--strict]\n"
-    "                     [--quiet]\n"
+    "                     [--timings] [--quiet]\n"
     "       dossier check [-C DIR] [--strict] [--junit FILE]\n"
     "                     [--format text|json|markdown]\n"
     "       dossier verify [OUT]\n"
@@ -54,6 +54,7 @@ static const char help_text[] =
     "  -j N          render with N threads (default: the number of cores)\n"
     "  --no-pdf      (build) skip the PDF reports\n"
     "  --strict      treat warnings as errors\n"
+    "  --timings     (build) print where the time went, phase by phase\n"
     "  --junit FILE  (check) write the gate results as JUnit XML\n"
     "  --format F    (check) also print a summary: json or markdown\n"
     "  -q, --quiet   print nothing but diagnostics\n"
@@ -75,6 +76,7 @@ struct opts {
     const char *input;
     int strict;
     int quiet;
+    int timings;
 };
 
 static int
@@ -119,6 +121,8 @@ parse_args(int argc, char **argv, struct opts *o)
                 o->format = argv[++i];
         } else if (!strcmp(a, "--no-pdf")) {
             o->no_pdf = 1;
+        } else if (!strcmp(a, "--timings")) {
+            o->timings = 1;
         } else if (!strcmp(a, "--strict")) {
             o->strict = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
@@ -311,13 +315,17 @@ main(int argc, char **argv)
     struct project p;
     int status = EXIT_OK;
 
+    double t_load = now();
     int rc = project_load(&p, o.dir, &d);
+    double t_compliance = now();
     char *fw = shipped_frameworks();
     if (p.arena && p.root_abs)
         compliance_load(&p, fw, &d);
     free(fw);
+    double t_gates = now();
     if (rc == 0 && !diag_errors(&d))
         gate_evaluate(&p, &d);
+    double t_loaded = now();
     if (rc < 0 || diag_errors(&d)) {
         status = EXIT_INVALID;
         goto out;
@@ -385,9 +393,12 @@ main(int argc, char **argv)
         .pdf = !o.no_pdf,
     };
     struct site_stats st;
+    double t_render = now();
     rc = site_render(&p, pb.tmp, &so, &d, &st);
+    double t_manifest = now();
     if (rc == 0 && !diag_errors(&d))
         rc = manifest_write(pb.tmp, so.version, &d);
+    double t_publish = now();
     if (rc < 0 || diag_errors(&d)) {
         publish_abort(&pb);
         status = EXIT_INVALID;
@@ -396,6 +407,19 @@ main(int argc, char **argv)
         status = EXIT_IO;
     } else {
         publish_abort(&pb);
+        if (o.timings) {
+            double t_end = now();
+            fprintf(stderr,
+                    "dossier: timings: start %.3f s, load %.3f s, "
+                    "compliance %.3f s, gates %.3f s, render %.3f s "
+                    "(set-up %.3f, jobs %.3f, site files %.3f), manifest "
+                    "%.3f s, publish %.3f s; total %.3f s\n",
+                    t_load - t0, t_compliance - t_load,
+                    t_gates - t_compliance, t_loaded - t_gates,
+                    t_manifest - t_render, st.t_setup, st.t_jobs,
+                    st.t_tail, t_publish - t_manifest, t_end - t_publish,
+                    t_end - t0);
+        }
         if (!o.quiet)
             fprintf(stderr,
                     "dossier: built %zu pages (%zu files, %zu KiB) into "

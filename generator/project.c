@@ -65,7 +65,18 @@ read_input(struct project *p, struct diag *d, const struct pos *ref,
     if (seen && !out)
         return (long)((uintptr_t)seen - 1);
     const char *path = disp(p, rel);
-    if (!seen && !file_guard_within(p->guard, path)) {
+    struct buf tmp;
+    buf_init(&tmp);
+    struct buf *b = out ? out : &tmp;
+    size_t before = b->len;
+    /* The common case costs no stat: the folder is known to be inside and
+     * the file is opened without following a link. A link, or a path with
+     * "..", gets the full check first. */
+    int rd = -2;
+    if (seen || file_guard_parent(p->guard, path))
+        rd = file_read_nofollow(d, ref, path, limit, b);
+    if (rd == -2 && !seen && !file_guard_within(p->guard, path)) {
+        buf_release(&tmp);
         struct pos self = {path, 0, 0};
         char target[PATH_MAX];
         ssize_t n = readlink(path, target, sizeof target - 1);
@@ -82,11 +93,9 @@ read_input(struct project *p, struct diag *d, const struct pos *ref,
                    rel);
         return -1;
     }
-    struct buf tmp;
-    buf_init(&tmp);
-    struct buf *b = out ? out : &tmp;
-    size_t before = b->len;
-    if (file_read(d, ref, path, limit, b) < 0) {
+    if (rd == -2)
+        rd = file_read(d, ref, path, limit, b);
+    if (rd < 0) {
         buf_release(&tmp);
         return -1;
     }

@@ -8,6 +8,7 @@
 #include <lauxlib.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cache.h"
 #include "chart_lua.h"
@@ -244,6 +245,14 @@ site_model_json(const struct project *p, const struct model *m,
         json_array_end(&j);
     }
     json_object_end(&j);
+}
+
+static double
+site_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* The previous site, read-only while a build runs (NULL on a first
@@ -1049,6 +1058,7 @@ site_render(const struct project *p, const char *outdir,
             struct site_stats *st)
 {
     memset(st, 0, sizeof *st);
+    double t0 = site_now();
     site_prev = o->previous && file_is_dir(o->previous) ? o->previous : NULL;
     struct run r = {.p = p, .outdir = outdir, .o = o, .d = d};
     struct cache old_cache, new_cache;
@@ -1109,6 +1119,8 @@ site_render(const struct project *p, const char *outdir,
     for (size_t i = 0; i < p->npages; i++)
         r.jobs[r.njobs++] = (struct job){JOB_PAGE, i};
 
+    double t1 = site_now();
+    st->t_setup = t1 - t0;
     int nw = o->jobs > 0 ? o->jobs : 1;
     if ((size_t)nw > r.njobs)
         nw = r.njobs ? (int)r.njobs : 1;
@@ -1137,6 +1149,8 @@ site_render(const struct project *p, const char *outdir,
     }
     free(w);
     free(r.jobs);
+    double t2 = site_now();
+    st->t_jobs = t2 - t1;
     if (rc == 0) {
         char *cp = file_join(outdir, SITE_CACHE);
         if (cache_save(&new_cache, cp, o->version) < 0)
@@ -1197,5 +1211,6 @@ site_render(const struct project *p, const char *outdir,
         manifest_list_free(files, n);
     }
     site_prev = NULL;
+    st->t_tail = site_now() - t2;
     return rc;
 }

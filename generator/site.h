@@ -34,6 +34,7 @@ struct site_stats {
     size_t jobs;   /* model jobs (pages, PDFs) in the build */
     size_t cached; /* of them, taken from the previous site unrendered */
     struct buf *log; /* when set, each file written, one per line */
+    double t_setup, t_jobs, t_tail; /* seconds: before, in, after the jobs */
 };
 
 /* Renders p into outdir. Returns 0, or -1 when any page failed (every
