@@ -391,13 +391,15 @@ main(int argc, char **argv)
         .jobs = o.jobs > 0 ? o.jobs : (int)sysconf(_SC_NPROCESSORS_ONLN),
         .previous = outdir,
         .pdf = !o.no_pdf,
+        .sums = manifest_sums_new(),
     };
     struct site_stats st;
     double t_render = now();
     rc = site_render(&p, pb.tmp, &so, &d, &st);
     double t_manifest = now();
     if (rc == 0 && !diag_errors(&d))
-        rc = manifest_write(pb.tmp, so.version, &d);
+        rc = manifest_write(pb.tmp, so.version, so.sums, &d);
+    manifest_sums_free(so.sums);
     double t_publish = now();
     if (rc < 0 || diag_errors(&d)) {
         publish_abort(&pb);

@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <glib.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,8 +92,85 @@ hash_file(const char *path, char out[65], size_t *size, struct diag *d)
     return 0;
 }
 
+struct manifest_sums {
+    GHashTable *t; /* rel -> "sha256 size" */
+    pthread_mutex_t lock;
+};
+
+struct manifest_sums *
+manifest_sums_new(void)
+{
+    struct manifest_sums *s = xcalloc(1, sizeof *s);
+    s->t = g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
+    pthread_mutex_init(&s->lock, NULL);
+    return s;
+}
+
+void
+manifest_sums_free(struct manifest_sums *s)
+{
+    if (!s)
+        return;
+    g_hash_table_destroy(s->t);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
+void
+manifest_sums_add(struct manifest_sums *s, const char *rel,
+                  const char sha[65], size_t size)
+{
+    char *v = xasprintf("%.64s %zu", sha, size);
+    pthread_mutex_lock(&s->lock);
+    g_hash_table_replace(s->t, xstrdup(rel), v);
+    pthread_mutex_unlock(&s->lock);
+}
+
+bool
+manifest_sums_get(struct manifest_sums *s, const char *rel, char sha[65],
+                  size_t *size)
+{
+    pthread_mutex_lock(&s->lock);
+    const char *v = g_hash_table_lookup(s->t, rel);
+    bool ok = v && strlen(v) > 65 && v[64] == ' ';
+    if (ok) {
+        memcpy(sha, v, 64);
+        sha[64] = '\0';
+        *size = (size_t)strtoull(v + 65, NULL, 10);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return ok;
+}
+
+void
+manifest_sums_load(struct manifest_sums *s, const char *dir)
+{
+    char *path = file_join(dir, MANIFEST_NAME);
+    struct arena *a = arena_new();
+    struct diag d;
+    diag_init(&d);
+    struct node *root = NULL;
+    if (file_is_regular(path) && json_load_file(a, &d, path, &root) == 0) {
+        const struct node *files = node_get(root, "files");
+        for (size_t i = 0; files && files->type == NODE_SEQ && i < files->n;
+             i++) {
+            const struct node *f = files->items[i];
+            const char *rel = node_get_str(f, "path");
+            const char *sha = node_get_str(f, "sha256");
+            const struct node *sz = node_get(f, "size");
+            if (rel && sha && strlen(sha) == 64 && sz && sz->type == NODE_INT &&
+                sz->v.i >= 0)
+                manifest_sums_add(s, rel, sha, (size_t)sz->v.i);
+        }
+    }
+    diag_release(&d);
+    arena_free(a);
+    free(path);
+}
+
 int
-manifest_write(const char *dir, const char *generator, struct diag *d)
+manifest_write(const char *dir, const char *generator,
+               struct manifest_sums *known, struct diag *d)
 {
     size_t n;
     char **files = manifest_list(dir, &n);
@@ -109,7 +188,8 @@ manifest_write(const char *dir, const char *generator, struct diag *d)
         char *full = file_join(dir, files[i]);
         char sum[65];
         size_t size;
-        if (hash_file(full, sum, &size, d) < 0) {
+        if ((!known || !manifest_sums_get(known, files[i], sum, &size)) &&
+            hash_file(full, sum, &size, d) < 0) {
             rc = -1;
         } else {
             json_object_begin(&j);

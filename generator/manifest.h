@@ -6,6 +6,7 @@
 #ifndef DOSSIER_MANIFEST_H
 #define DOSSIER_MANIFEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -18,8 +19,25 @@
 char **manifest_list(const char *dir, size_t *n);
 void manifest_list_free(char **v, size_t n);
 
-/* Writes dir/manifest.json for the files now in dir. 0 or -1 (reported). */
-int manifest_write(const char *dir, const char *generator, struct diag *d);
+/* SHA-256 and size of files already known (rel -> sum), so that the
+ * manifest need not read back what the build just wrote. Adding is
+ * thread-safe. */
+struct manifest_sums;
+struct manifest_sums *manifest_sums_new(void);
+void manifest_sums_free(struct manifest_sums *s);
+void manifest_sums_add(struct manifest_sums *s, const char *rel,
+                       const char sha[65], size_t size);
+/* The sum of rel: true and filled, or false. */
+bool manifest_sums_get(struct manifest_sums *s, const char *rel,
+                       char sha[65], size_t *size);
+/* Adds every entry of dir/manifest.json (a previous build's); nothing when
+ * it is missing or unreadable. */
+void manifest_sums_load(struct manifest_sums *s, const char *dir);
+
+/* Writes dir/manifest.json for the files now in dir, taking sums from
+ * known (may be NULL) and hashing the rest. 0 or -1 (reported). */
+int manifest_write(const char *dir, const char *generator,
+                   struct manifest_sums *known, struct diag *d);
 
 /* Checks dir against its manifest. Returns the number of files changed,
  * missing or added (each reported to d as an error), or -1 when the

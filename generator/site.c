@@ -260,6 +260,10 @@ site_now(void)
  * of written, so its mtime and inode stay as they were and rsync or a CDN
  * sync uploads only what changed. */
 static const char *site_prev;
+/* Sums of the files this build wrote, and of the previous site's files
+ * (from its manifest), so manifest.json is written without reading the
+ * site back. */
+static struct manifest_sums *site_sums, *site_prev_sums;
 
 static bool
 same_as_prev(const char *rel, const char *data, size_t len)
@@ -307,6 +311,11 @@ emit(const char *outdir, const char *rel, const char *data, size_t len)
         /* never write through a link into the previous site */
         unlink(path);
         rc = file_write(path, data, len);
+    }
+    if (rc == 0 && site_sums) {
+        char sha[65];
+        cache_sha256(data, len, sha);
+        manifest_sums_add(site_sums, rel, sha, len);
     }
     free(path);
     return rc;
@@ -941,7 +950,15 @@ from_cache(struct template_engine *e, const struct run *r, const char *job,
             return false; /* the job renders instead */
         }
         st->files++;
-        st->bytes += (size_t)file_size(path);
+        char sha[65];
+        size_t size;
+        if (site_sums && site_prev_sums &&
+            manifest_sums_get(site_prev_sums, c->files[i], sha, &size)) {
+            manifest_sums_add(site_sums, c->files[i], sha, size);
+            st->bytes += size;
+        } else {
+            st->bytes += (size_t)file_size(path);
+        }
         if (strstr(c->files[i], ".html"))
             st->pages++;
         free(old);
@@ -1064,10 +1081,16 @@ site_render(const struct project *p, const char *outdir,
     struct cache old_cache, new_cache;
     cache_init(&old_cache);
     cache_init(&new_cache);
+    site_sums = o->sums;
+    site_prev_sums = NULL;
     if (site_prev) {
         char *cp = file_join(site_prev, SITE_CACHE);
         cache_load(&old_cache, cp, o->version);
         free(cp);
+        if (site_sums) {
+            site_prev_sums = manifest_sums_new();
+            manifest_sums_load(site_prev_sums, site_prev);
+        }
     }
     r.old_cache = &old_cache;
     r.new_cache = &new_cache;
@@ -1211,6 +1234,9 @@ site_render(const struct project *p, const char *outdir,
         manifest_list_free(files, n);
     }
     site_prev = NULL;
+    site_sums = NULL;
+    manifest_sums_free(site_prev_sums);
+    site_prev_sums = NULL;
     st->t_tail = site_now() - t2;
     return rc;
 }

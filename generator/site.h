@@ -15,6 +15,8 @@
 /* The build cache, inside the site (hidden; not in the manifest). */
 #define SITE_CACHE ".dossier-cache"
 
+struct manifest_sums;
+
 struct site_options {
     /* template folders, first match wins, and how each is shown */
     const char *const *templates_dirs;
@@ -24,6 +26,8 @@ struct site_options {
     int jobs;                      /* render threads (1 = this one only) */
     const char *previous;          /* the site being replaced, or NULL */
     bool pdf;                      /* also write out/pdf/ */
+    struct manifest_sums *sums;    /* filled with every file written, or
+                                      NULL; owned by the caller */
     struct template_limits limits;
 };
 
