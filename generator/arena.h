@@ -1,7 +1,7 @@
 /* arena: a bump allocator for data that lives as long as a build.
  * The document tree, its strings and the derived facts are allocated here
- * and freed together by arena_free(). Not thread-safe: the tree is built on
- * one thread and only read afterwards. */
+ * and freed together by arena_free(). Allocation is thread-safe (models
+ * are loaded on several threads); the tree is only read afterwards. */
 #ifndef DOSSIER_ARENA_H
 #define DOSSIER_ARENA_H
 

@@ -505,14 +505,13 @@ load_evidence(struct project *p, const struct model *m, struct evidence *ev,
         return diag_error(d, &ref->pos, "evidence '%s' is not a file",
                           ref->str);
     }
-    const struct input_file *f =
-        project_hash(p, d, &ref->pos, rel, EVIDENCE_MAX_BYTES);
-    if (!f) {
+    struct input_file f;
+    if (!project_hash(p, d, &ref->pos, rel, EVIDENCE_MAX_BYTES, &f)) {
         free(rel);
         return -1;
     }
-    memcpy(ev->sha256, f->sha256, sizeof ev->sha256);
-    ev->size = f->size;
+    memcpy(ev->sha256, f.sha256, sizeof ev->sha256);
+    ev->size = f.size;
     ev->rel = arena_strdup(p->arena, ref->str);
     ev->src = path;
     g_hash_table_insert(evidence_seen, rel, ev);

@@ -74,6 +74,25 @@ DIAG_FN(diag_error, DIAG_ERROR)
 DIAG_FN(diag_warning, DIAG_WARNING)
 DIAG_FN(diag_note, DIAG_NOTE)
 
+void
+diag_merge(struct diag *dst, struct diag *src)
+{
+    pthread_mutex_lock(dst->lock);
+    for (size_t i = 0; i < src->n; i++) {
+        if (dst->n == dst->cap) {
+            dst->cap = dst->cap ? dst->cap * 2 : 16;
+            dst->v = xrealloc(dst->v, dst->cap * sizeof *dst->v);
+        }
+        struct diag_entry e = src->v[i];
+        e.seq = (unsigned)dst->n; /* src's own order is kept */
+        dst->v[dst->n++] = e;
+    }
+    dst->nerr += src->nerr;
+    dst->nwarn += src->nwarn;
+    pthread_mutex_unlock(dst->lock);
+    src->n = src->nerr = src->nwarn = 0;
+}
+
 size_t
 diag_errors(const struct diag *d)
 {
@@ -104,6 +123,9 @@ diag_print(struct diag *d, FILE *fp)
 {
     if (d->n > 1)
         qsort(d->v, d->n, sizeof *d->v, entry_cmp);
+    /* stderr is unbuffered: one write per message, not per piece */
+    struct buf b;
+    buf_init(&b);
     for (size_t i = 0; i < d->n; i++) {
         const struct diag_entry *e = &d->v[i];
         const char *lv = e->level == DIAG_ERROR     ? "error"
@@ -111,18 +133,25 @@ diag_print(struct diag *d, FILE *fp)
                                                                  : "warning")
                                                     : "note";
         if (e->path) {
-            fputs(e->path, fp);
+            buf_puts(&b, e->path);
             if (e->line) {
-                fprintf(fp, ":%u", e->line);
+                buf_printf(&b, ":%u", e->line);
                 if (e->col)
-                    fprintf(fp, ":%u", e->col);
+                    buf_printf(&b, ":%u", e->col);
             }
-            fputs(": ", fp);
+            buf_puts(&b, ": ");
         } else {
-            fputs("dossier: ", fp);
+            buf_puts(&b, "dossier: ");
         }
-        fprintf(fp, "%s: %s\n", lv, e->msg);
+        buf_printf(&b, "%s: %s\n", lv, e->msg);
+        if (b.len > 65536) {
+            fwrite(b.data, 1, b.len, fp);
+            buf_reset(&b);
+        }
     }
+    if (b.len)
+        fwrite(b.data, 1, b.len, fp);
+    buf_release(&b);
 }
 
 /* Optimal-string-alignment distance: Levenshtein plus adjacent

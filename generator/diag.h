@@ -36,6 +36,10 @@ struct diag {
 
 void diag_init(struct diag *d);
 void diag_release(struct diag *d);
+/* Moves src's entries to the end of dst, in src's order; src is left
+ * empty. For work done on several threads, each with its own diag, so that
+ * "did this step report an error" stays a question about that step. */
+void diag_merge(struct diag *dst, struct diag *src);
 
 /* Each records one entry and returns -1, so callers can write
  * "return diag_error(d, &pos, ...)". pos may be NULL (no location). */

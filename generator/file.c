@@ -322,27 +322,59 @@ has_dotdot(const char *p)
     return false;
 }
 
-const char *
-file_guard_resolve(struct file_guard *g, const char *dir)
+static const char *
+guard_lookup(struct file_guard *g, const char *dir, bool *found)
 {
     pthread_mutex_lock(&g->lock);
     const char *v = g_hash_table_lookup(g->dirs, dir);
     pthread_mutex_unlock(&g->lock);
-    if (v)
-        return *v ? v : NULL;
-    char real[PATH_MAX];
-    char *r = xstrdup(realpath(dir, real) ? real : "");
+    *found = v != NULL;
+    return v && *v ? v : NULL;
+}
+
+static const char *
+guard_store(struct file_guard *g, const char *dir, char *real)
+{
     pthread_mutex_lock(&g->lock);
     /* Another thread may have resolved it meanwhile: keep the first. */
     const char *had = g_hash_table_lookup(g->dirs, dir);
     if (had) {
-        free(r);
-        r = (char *)had;
+        free(real);
+        real = (char *)had;
     } else {
-        g_hash_table_insert(g->dirs, xstrdup(dir), r);
+        g_hash_table_insert(g->dirs, xstrdup(dir), real);
     }
     pthread_mutex_unlock(&g->lock);
-    return *r ? r : NULL;
+    return *real ? real : NULL;
+}
+
+const char *
+file_guard_resolve(struct file_guard *g, const char *dir)
+{
+    bool found;
+    const char *v = guard_lookup(g, dir, &found);
+    if (found)
+        return v;
+    /* From the resolved parent and one lstat() of the last component,
+     * rather than realpath()'s readlink() of every component. */
+    const char *slash = strrchr(dir, '/');
+    const char *name = slash ? slash + 1 : NULL;
+    if (slash && slash > dir && *name && strcmp(name, ".") &&
+        strcmp(name, "..") && !has_dotdot(dir)) {
+        char *parent = xstrndup(dir, (size_t)(slash - dir));
+        const char *pr = file_guard_resolve(g, parent);
+        free(parent);
+        struct stat st;
+        int r = pr ? lstat(dir, &st) : -1;
+        if (r == 0 && !S_ISLNK(st.st_mode))
+            return guard_store(g, dir,
+                               strcmp(pr, "/") ? xasprintf("%s/%s", pr, name)
+                                               : xasprintf("/%s", name));
+        if (!pr || (r != 0 && errno == ENOENT))
+            return guard_store(g, dir, xstrdup(""));
+    }
+    char real[PATH_MAX];
+    return guard_store(g, dir, xstrdup(realpath(dir, real) ? real : ""));
 }
 
 static bool

@@ -316,7 +316,9 @@ main(int argc, char **argv)
     int status = EXIT_OK;
 
     double t_load = now();
-    int rc = project_load(&p, o.dir, &d);
+    int rc = project_load_jobs(
+        &p, o.dir, o.jobs > 0 ? o.jobs : (int)sysconf(_SC_NPROCESSORS_ONLN),
+        &d);
     double t_compliance = now();
     char *fw = shipped_frameworks();
     if (p.arena && p.root_abs)
@@ -421,6 +423,9 @@ main(int argc, char **argv)
                     t_manifest - t_render, st.t_setup, st.t_jobs,
                     st.t_tail, t_publish - t_manifest, t_end - t_publish,
                     t_end - t0);
+            for (size_t i = 0; i < st.ntt; i++)
+                fprintf(stderr, "dossier: timings: %-32s %6zu pages %8.3f s\n",
+                        st.tt[i].name, st.tt[i].count, st.tt[i].secs);
         }
         if (!o.quiet)
             fprintf(stderr,

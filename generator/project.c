@@ -3,11 +3,13 @@
 
 #include <ctype.h>
 #include <glib.h>
+#include <pthread.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <math.h>
 
@@ -61,7 +63,9 @@ static long
 read_input(struct project *p, struct diag *d, const struct pos *ref,
            const char *rel, size_t limit, struct buf *out)
 {
+    pthread_mutex_lock(p->lock);
     gpointer seen = g_hash_table_lookup(p->input_ix, rel);
+    pthread_mutex_unlock(p->lock);
     if (seen && !out)
         return (long)((uintptr_t)seen - 1);
     const char *path = disp(p, rel);
@@ -103,22 +107,33 @@ read_input(struct project *p, struct diag *d, const struct pos *ref,
         buf_release(&tmp);
         return (long)((uintptr_t)seen - 1);
     }
-    if (p->ninputs == p->capinputs) {
-        p->capinputs = p->capinputs ? p->capinputs * 2 : 32;
-        p->inputs = xrealloc(p->inputs, p->capinputs * sizeof *p->inputs);
-    }
-    long ix = (long)p->ninputs++;
-    struct input_file *f = &p->inputs[ix];
-    f->path = path;
-    f->rel = arena_strdup(p->arena, rel);
-    f->size = b->len - before;
+    struct input_file nf;
+    nf.path = path;
+    nf.rel = arena_strdup(p->arena, rel);
+    nf.size = b->len - before;
     GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
-    g_checksum_update(ck, (const guchar *)b->data + before, f->size);
-    snprintf(f->sha256, sizeof f->sha256, "%s", g_checksum_get_string(ck));
+    g_checksum_update(ck, (const guchar *)b->data + before, nf.size);
+    snprintf(nf.sha256, sizeof nf.sha256, "%s", g_checksum_get_string(ck));
     g_checksum_free(ck);
-    g_hash_table_insert(p->input_ix, (gpointer)f->rel,
-                        (gpointer)(uintptr_t)(ix + 1));
     buf_release(&tmp);
+    pthread_mutex_lock(p->lock);
+    /* another thread may have read the same file meanwhile */
+    seen = g_hash_table_lookup(p->input_ix, rel);
+    long ix;
+    if (seen) {
+        ix = (long)((uintptr_t)seen - 1);
+    } else {
+        if (p->ninputs == p->capinputs) {
+            p->capinputs = p->capinputs ? p->capinputs * 2 : 32;
+            p->inputs =
+                xrealloc(p->inputs, p->capinputs * sizeof *p->inputs);
+        }
+        ix = (long)p->ninputs++;
+        p->inputs[ix] = nf;
+        g_hash_table_insert(p->input_ix, (gpointer)nf.rel,
+                            (gpointer)(uintptr_t)(ix + 1));
+    }
+    pthread_mutex_unlock(p->lock);
     return ix;
 }
 
@@ -129,12 +144,19 @@ project_read(struct project *p, struct diag *d, const struct pos *ref,
     return read_input(p, d, ref, rel, limit, out) < 0 ? -1 : 0;
 }
 
-const struct input_file *
+bool
 project_hash(struct project *p, struct diag *d, const struct pos *ref,
-             const char *rel, size_t limit)
+             const char *rel, size_t limit, struct input_file *out)
 {
     long ix = read_input(p, d, ref, rel, limit, NULL);
-    return ix < 0 ? NULL : &p->inputs[ix];
+    if (ix < 0)
+        return false;
+    if (out) {
+        pthread_mutex_lock(p->lock);
+        *out = p->inputs[ix];
+        pthread_mutex_unlock(p->lock);
+    }
+    return true;
 }
 
 static int
@@ -201,7 +223,7 @@ load_yaml(struct project *p, struct diag *d, const char *rel,
         return -1;
     }
     struct node *n = NULL;
-    int rc = yml_parse(p->arena, d, p->inputs[p->ninputs - 1].path, b.data,
+    int rc = yml_parse(p->arena, d, disp(p, rel), b.data,
                        b.len, 1, &n);
     buf_release(&b);
     *root = n;
@@ -529,17 +551,19 @@ hash_tree(struct project *p, const char *rel, struct diag *d, int depth)
     for (size_t i = 0; names && i < n; i++) {
         char *r = xasprintf("%s/%s", rel, names[i]);
         const char *path = disp(p, r);
-        if (!file_guard_within(p->guard, path)) {
+        struct stat lst;
+        bool link = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
+        if (link && !file_guard_within(p->guard, path)) {
             struct pos at = {path, 0, 0};
             diag_error(d, &at, "leads outside the project folder (through "
                                "a symbolic link); the metrics folder is not "
                                "read");
             rc = -1;
-        } else if (file_is_dir(path)) {
+        } else if (link ? file_is_dir(path) : S_ISDIR(lst.st_mode)) {
             if (hash_tree(p, r, d, depth + 1) < 0)
                 rc = -1;
         } else {
-            if (!project_hash(p, d, NULL, r, (size_t)1 << 30))
+            if (!project_hash(p, d, NULL, r, (size_t)1 << 30, NULL))
                 rc = -1;
         }
         free(r);
@@ -649,8 +673,86 @@ merge_cards(struct project *p, struct model *m)
     m->merged = out;
 }
 
+/* Everything about one model beyond its folder's name: the cards,
+ * releases, metrics and value sheet. Runs on a load thread. */
 static void
-load_models(struct project *p, struct diag *d)
+load_model(struct project *p, struct model *m, struct diag *d)
+{
+    const char *mrel = m->rel;
+    char *crel = xasprintf("%s/model.yaml", mrel);
+    m->card_path = disp(p, crel);
+    bool has_card = file_exists(m->card_path);
+    if (has_card) {
+        const struct node *root;
+        if (load_yaml(p, d, crel, &root) == 0 &&
+            schema_check(&schema_model, root, m->card_path, d) == 0)
+            m->card = root;
+        else if (root && root->type == NODE_MAP)
+            m->card = root; /* keep what loaded; the build fails */
+    }
+    free(crel);
+    metrics_set_init(&m->metrics);
+    const struct node *name = m->card ? node_get(m->card, "name") : NULL;
+    if (name && node_is_scalar(name) && looks_like_markup(name->str))
+        diag_error(d, &name->pos,
+                   "model name '%s' contains HTML markup; names are "
+                   "plain text",
+                   name->str);
+    load_readme(p, m, mrel, d);
+    load_mct(p, m, mrel, d);
+    if (!has_card && !m->hf_card && !m->mct_card) {
+        struct pos at = {m->dir, 0, 0};
+        diag_error(d, &at,
+                   "model folder has no model.yaml (nor a Hugging Face "
+                   "README.md or a model_card.json to read instead)");
+    }
+    load_releases(p, m, mrel, d);
+    load_metrics(p, m, mrel, d);
+    merge_cards(p, m);
+    char *vrel = xasprintf("%s/value.yaml", mrel);
+    if (file_exists(disp(p, vrel))) {
+        const struct node *root;
+        m->value_path = disp(p, vrel);
+        /* a sheet with any error is not rendered: no made-up figures */
+        if (load_yaml(p, d, vrel, &root) == 0 &&
+            value_check(root, m->value_path, d) == 0)
+            m->value = root;
+    }
+    free(vrel);
+}
+
+struct load_run {
+    struct project *p;
+    bool strict;
+    pthread_mutex_t lock;
+    size_t next;
+};
+
+struct load_thread {
+    struct load_run *run;
+    struct diag d;
+    pthread_t thread;
+    bool started;
+};
+
+static void *
+load_thread_main(void *arg)
+{
+    struct load_thread *t = arg;
+    struct load_run *r = t->run;
+    for (;;) {
+        pthread_mutex_lock(&r->lock);
+        size_t i = r->next++;
+        pthread_mutex_unlock(&r->lock);
+        if (i >= r->p->nmodels)
+            break;
+        load_model(r->p, &r->p->models[i], &t->d);
+    }
+    return NULL;
+}
+
+static void
+load_models(struct project *p, int jobs, struct diag *d)
 {
     const char *mdir = disp(p, "content/models");
     size_t n = 0;
@@ -678,49 +780,37 @@ load_models(struct project *p, struct diag *d)
         m->id = arena_strdup(p->arena, names[i]);
         m->dir = dir;
         m->rel = arena_strdup(p->arena, mrel);
-        char *crel = xasprintf("%s/model.yaml", mrel);
-        m->card_path = disp(p, crel);
-        bool has_card = file_exists(m->card_path);
-        if (has_card) {
-            const struct node *root;
-            if (load_yaml(p, d, crel, &root) == 0 &&
-                schema_check(&schema_model, root, m->card_path, d) == 0)
-                m->card = root;
-            else if (root && root->type == NODE_MAP)
-                m->card = root; /* keep what loaded; the build fails */
-        }
-        free(crel);
-        metrics_set_init(&m->metrics);
-        const struct node *name = m->card ? node_get(m->card, "name") : NULL;
-        if (name && node_is_scalar(name) && looks_like_markup(name->str))
-            diag_error(d, &name->pos,
-                       "model name '%s' contains HTML markup; names are "
-                       "plain text",
-                       name->str);
-        load_readme(p, m, mrel, d);
-        load_mct(p, m, mrel, d);
-        if (!has_card && !m->hf_card && !m->mct_card) {
-            struct pos at = {dir, 0, 0};
-            diag_error(d, &at,
-                       "model folder has no model.yaml (nor a Hugging Face "
-                       "README.md or a model_card.json to read instead)");
-        }
-        load_releases(p, m, mrel, d);
-        load_metrics(p, m, mrel, d);
-        merge_cards(p, m);
-        char *vrel = xasprintf("%s/value.yaml", mrel);
-        if (file_exists(disp(p, vrel))) {
-            const struct node *root;
-            m->value_path = disp(p, vrel);
-            /* a sheet with any error is not rendered: no made-up figures */
-            if (load_yaml(p, d, vrel, &root) == 0 &&
-                value_check(root, m->value_path, d) == 0)
-                m->value = root;
-        }
-        free(vrel);
         free(mrel);
     }
     file_list_free(names);
+    /* Each thread reports to its own diag, merged afterwards: a step's "did
+     * this file fail" must not see another thread's errors, and the
+     * printed messages are sorted by place, so they do not depend on which
+     * thread loaded what. */
+    struct load_run r = {.p = p, .strict = d->strict};
+    pthread_mutex_init(&r.lock, NULL);
+    if (jobs < 1)
+        jobs = 1;
+    if ((size_t)jobs > p->nmodels)
+        jobs = p->nmodels ? (int)p->nmodels : 1;
+    struct load_thread *t = xcalloc((size_t)jobs, sizeof *t);
+    for (int i = 0; i < jobs; i++) {
+        t[i].run = &r;
+        diag_init(&t[i].d);
+        t[i].d.strict = d->strict;
+    }
+    for (int i = 1; i < jobs; i++)
+        t[i].started =
+            pthread_create(&t[i].thread, NULL, load_thread_main, &t[i]) == 0;
+    load_thread_main(&t[0]);
+    for (int i = 0; i < jobs; i++) {
+        if (t[i].started)
+            pthread_join(t[i].thread, NULL);
+        diag_merge(d, &t[i].d);
+        diag_release(&t[i].d);
+    }
+    free(t);
+    pthread_mutex_destroy(&r.lock);
 }
 
 static int
@@ -823,8 +913,18 @@ set_epoch(struct project *p, struct diag *d)
 int
 project_load(struct project *p, const char *root, struct diag *d)
 {
+    return project_load_jobs(p, root, 1, d);
+}
+
+int
+project_load_jobs(struct project *p, const char *root, int jobs,
+                  struct diag *d)
+{
     memset(p, 0, sizeof *p);
     p->arena = arena_new();
+    pthread_mutex_t *lock = xmalloc(sizeof *lock);
+    pthread_mutex_init(lock, NULL);
+    p->lock = lock;
     p->root = arena_strdup(p->arena, root);
     char abs[PATH_MAX];
     if (!realpath(root, abs)) {
@@ -860,7 +960,7 @@ project_load(struct project *p, const char *root, struct diag *d)
                        "USD, GBP)",
                        cur->str);
     }
-    load_models(p, d);
+    load_models(p, jobs, d);
     load_pages(p, d);
     p->portfolio_path = disp(p, "content/portfolio.yaml");
     if (file_exists(p->portfolio_path)) {
@@ -886,6 +986,10 @@ project_release(struct project *p)
     free(p->gates);
     free(p->outcomes);
     file_guard_free(p->guard);
+    if (p->lock) {
+        pthread_mutex_destroy(p->lock);
+        free(p->lock);
+    }
     if (p->input_ix)
         g_hash_table_destroy(p->input_ix);
     if (p->input_paths)

@@ -82,6 +82,7 @@ struct project {
     const char *root;      /* display path of the project folder */
     const char *root_abs;  /* resolved absolute path */
     struct file_guard *guard; /* containment checks under root_abs; owned */
+    void *lock; /* pthread mutex over inputs while models load in parallel */
     const char *content;   /* display path of content/ */
     const struct node *site;
     const char *site_path;
@@ -112,6 +113,10 @@ struct project {
  * reported (warnings allowed), else -1; the project is filled as far as
  * loading got either way and must be released with project_release(). */
 int project_load(struct project *p, const char *root, struct diag *d);
+/* The same, loading the models on up to jobs threads (the result does not
+ * depend on jobs). */
+int project_load_jobs(struct project *p, const char *root, int jobs,
+                      struct diag *d);
 /* path (a display path) relative to the project root, for what the site
  * shows: pages must not depend on where the build was started. Points
  * into path; NULL stays NULL. */
@@ -127,11 +132,10 @@ int project_read(struct project *p, struct diag *d, const struct pos *ref,
                  const char *rel, size_t limit, struct buf *out);
 
 /* Registers rel among the inputs without returning its bytes; a file
- * already read is not read again. The input (valid until the next file
- * is registered) or NULL after reporting why not. */
-const struct input_file *project_hash(struct project *p, struct diag *d,
-                                      const struct pos *ref, const char *rel,
-                                      size_t limit);
+ * already read is not read again. Copies the input to out (may be NULL);
+ * false after reporting why not. */
+bool project_hash(struct project *p, struct diag *d, const struct pos *ref,
+                  const char *rel, size_t limit, struct input_file *out);
 /* Sorts the inputs by rel and indexes them; loading calls it, and so does
  * anything that registers more inputs afterwards (compliance_load). */
 void project_index_inputs(struct project *p);

@@ -255,6 +255,28 @@ site_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static void
+site_time_add(struct site_stats *st, const char *name, double secs,
+              size_t count)
+{
+    size_t i = 0;
+    while (i < st->ntt && strcmp(st->tt[i].name, name))
+        i++;
+    if (i == st->ntt) {
+        if (st->ntt == sizeof st->tt / sizeof *st->tt)
+            return;
+        st->tt[st->ntt++] = (struct site_template_time){name, 0, 0};
+    }
+    st->tt[i].secs += secs;
+    st->tt[i].count += count;
+}
+
+static void
+site_time(struct site_stats *st, const char *name, double secs)
+{
+    site_time_add(st, name, secs, 1);
+}
+
 /* The previous site, read-only while a build runs (NULL on a first
  * build). A file whose bytes did not change is hard-linked from it instead
  * of written, so its mtime and inode stay as they were and rsync or a CDN
@@ -367,7 +389,9 @@ render_page(struct template_engine *e, const char *tmpl, const char *outdir,
 {
     struct buf b;
     buf_init(&b);
+    double t0 = site_now();
     int rc = template_render(e, tmpl, &b, d);
+    site_time(st, tmpl, site_now() - t0);
     if (rc == 0) {
         rc = write_out(outdir, rel, &b, d, st);
         if (rc == 0)
@@ -1169,6 +1193,9 @@ site_render(const struct project *p, const char *outdir,
         st->bytes += w[i].st.bytes;
         st->jobs += w[i].st.jobs;
         st->cached += w[i].st.cached;
+        for (size_t k = 0; k < w[i].st.ntt; k++)
+            site_time_add(st, w[i].st.tt[k].name, w[i].st.tt[k].secs,
+                          w[i].st.tt[k].count);
     }
     free(w);
     free(r.jobs);

@@ -39,6 +39,14 @@ struct site_stats {
     size_t cached; /* of them, taken from the previous site unrendered */
     struct buf *log; /* when set, each file written, one per line */
     double t_setup, t_jobs, t_tail; /* seconds: before, in, after the jobs */
+    /* time spent rendering each page template (thread time, summed over
+     * workers), for --timings */
+    struct site_template_time {
+        const char *name; /* static */
+        double secs;
+        size_t count;
+    } tt[32];
+    size_t ntt;
 };
 
 /* Renders p into outdir. Returns 0, or -1 when any page failed (every

@@ -247,6 +247,12 @@ l_escape(lua_State *L)
                           luaL_typename(L, 1));
     size_t n;
     const char *s = lua_tolstring(L, 1, &n);
+    /* most text has nothing to escape: hand the string back as it is */
+    if (!memchr(s, '&', n) && !memchr(s, '<', n) && !memchr(s, '>', n) &&
+        !memchr(s, '"', n) && !memchr(s, '\'', n)) {
+        lua_settop(L, 1);
+        return 1;
+    }
     luaL_Buffer b;
     luaL_buffinit(L, &b);
     size_t start = 0;
