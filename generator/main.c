@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include "project.h"
 #include "publish.h"
 #include "site.h"
+#include "stamp.h"
 #include "xmem.h"
 
 #define DOSSIER_VERSION "0.1.0"
@@ -29,7 +31,7 @@ enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
 static const char usage_text[] =
     "usage: dossier build [-C DIR] [-o OUT] [-j N] [--no-pdf] [--strict]\n"
-    "                     [--timings] [--quiet]\n"
+    "                     [--force] [--timings] [--quiet]\n"
     "       dossier check [-C DIR] [--strict] [--junit FILE]\n"
     "                     [--format text|json|markdown]\n"
     "       dossier verify [OUT]\n"
@@ -54,6 +56,7 @@ static const char help_text[] =
     "  -j N          render with N threads (default: the number of cores)\n"
     "  --no-pdf      (build) skip the PDF reports\n"
     "  --strict      treat warnings as errors\n"
+    "  --force       (build) render every page, even when nothing changed\n"
     "  --timings     (build) print where the time went, phase by phase\n"
     "  --junit FILE  (check) write the gate results as JUnit XML\n"
     "  --format F    (check) also print a summary: json or markdown\n"
@@ -77,6 +80,7 @@ struct opts {
     int strict;
     int quiet;
     int timings;
+    int force;
 };
 
 static int
@@ -121,6 +125,8 @@ parse_args(int argc, char **argv, struct opts *o)
                 o->format = argv[++i];
         } else if (!strcmp(a, "--no-pdf")) {
             o->no_pdf = 1;
+        } else if (!strcmp(a, "--force")) {
+            o->force = 1;
         } else if (!strcmp(a, "--timings")) {
             o->timings = 1;
         } else if (!strcmp(a, "--strict")) {
@@ -247,6 +253,73 @@ now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Takes the fingerprint of the build's inputs into *s and, when out/
+ * already holds a build of exactly those, replays its diagnostics and
+ * returns the exit status; -1 when the build must run. */
+static int
+build_is_current(const struct opts *o, struct stamp *s)
+{
+    double t0 = now();
+    char root_abs[PATH_MAX];
+    if (!realpath(o->dir, root_abs))
+        return -1;
+    char *roots[5] = {file_join(o->dir, "content"),
+                      file_join(o->dir, "frameworks"),
+                      file_join(o->dir, "templates"), builtin_theme(),
+                      shipped_frameworks()};
+    /* everything else the output depends on */
+    struct buf extra;
+    buf_init(&extra);
+    buf_printf(&extra, "dossier %s\npdf %d strict %d\n", DOSSIER_VERSION,
+               !o->no_pdf, o->strict);
+    struct stat exe;
+    if (stat("/proc/self/exe", &exe) == 0)
+        buf_printf(&extra, "program %llu %lld %lld.%09ld\n",
+                   (unsigned long long)exe.st_ino, (long long)exe.st_size,
+                   (long long)exe.st_mtim.tv_sec, exe.st_mtim.tv_nsec);
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        buf_printf(&extra, "SOURCE_DATE_EPOCH %s\n", sde);
+    } else {
+        /* pages show how long ago things were reviewed */
+        time_t t = time(NULL);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        char day[32];
+        strftime(day, sizeof day, "%Y-%m-%d", &tm);
+        buf_printf(&extra, "day %s\n", day);
+    }
+    stamp_take(s, (const char *const *)roots, 5, extra.data);
+    buf_release(&extra);
+    for (size_t i = 0; i < 5; i++)
+        free(roots[i]);
+    if (o->force)
+        return -1;
+    char *outdir = o->out ? xstrdup(o->out)
+                   : strcmp(o->dir, ".") ? file_join(o->dir, "out")
+                                         : xstrdup("out");
+    char *replay = NULL;
+    size_t warnings = 0;
+    /* out/ must be inside the project, as for a build; never read beyond */
+    bool current = file_within(root_abs, outdir) &&
+                   stamp_matches(outdir, s, &replay, &warnings);
+    if (current) {
+        fputs(replay, stderr);
+        if (o->timings)
+            fprintf(stderr, "dossier: timings: fingerprint of %zu inputs "
+                            "%.3f s; total %.3f s\n",
+                    s->entries, now() - t0, now() - t0);
+        if (!o->quiet)
+            fprintf(stderr,
+                    "dossier: %s is up to date: none of %zu inputs changed "
+                    "since it was built (--force rebuilds)\n",
+                    outdir, s->entries);
+    }
+    free(replay);
+    free(outdir);
+    return current ? EXIT_OK : -1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -314,6 +387,19 @@ main(int argc, char **argv)
     }
     struct project p;
     int status = EXIT_OK;
+
+    /* Nothing changed since the last build into this out/: it is already
+     * what this build would write. */
+    struct stamp stamp;
+    bool have_stamp = false;
+    if (!strcmp(o.cmd, "build")) {
+        have_stamp = true;
+        int up = build_is_current(&o, &stamp);
+        if (up >= 0) {
+            diag_release(&d);
+            return up;
+        }
+    }
 
     double t_load = now();
     int rc = project_load_jobs(
@@ -394,6 +480,7 @@ main(int argc, char **argv)
         .previous = outdir,
         .pdf = !o.no_pdf,
         .sums = manifest_sums_new(),
+        .no_cache = o.force,
     };
     struct site_stats st;
     double t_render = now();
@@ -402,6 +489,19 @@ main(int argc, char **argv)
     if (rc == 0 && !diag_errors(&d))
         rc = manifest_write(pb.tmp, so.version, so.sums, &d);
     manifest_sums_free(so.sums);
+    if (rc == 0 && !diag_errors(&d) && have_stamp) {
+        char *replay = NULL;
+        size_t rlen = 0;
+        FILE *mf = open_memstream(&replay, &rlen);
+        if (mf) {
+            diag_print(&d, mf);
+            fclose(mf);
+        }
+        if (stamp_write(pb.tmp, &stamp, replay ? replay : "", d.nwarn) < 0)
+            rc = diag_error(&d, NULL, "cannot write the build stamp in '%s'",
+                            pb.tmp);
+        free(replay);
+    }
     double t_publish = now();
     if (rc < 0 || diag_errors(&d)) {
         publish_abort(&pb);

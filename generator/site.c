@@ -1109,7 +1109,8 @@ site_render(const struct project *p, const char *outdir,
     site_prev_sums = NULL;
     if (site_prev) {
         char *cp = file_join(site_prev, SITE_CACHE);
-        cache_load(&old_cache, cp, o->version);
+        if (!o->no_cache)
+            cache_load(&old_cache, cp, o->version);
         free(cp);
         if (site_sums) {
             site_prev_sums = manifest_sums_new();

@@ -26,6 +26,7 @@ struct site_options {
     int jobs;                      /* render threads (1 = this one only) */
     const char *previous;          /* the site being replaced, or NULL */
     bool pdf;                      /* also write out/pdf/ */
+    bool no_cache;                 /* render every job (--force) */
     struct manifest_sums *sums;    /* filled with every file written, or
                                       NULL; owned by the caller */
     struct template_limits limits;

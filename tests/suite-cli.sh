@@ -95,7 +95,7 @@ mkdir -p "$CLI/notes" && echo keep >"$CLI/notes/keep.txt"
 
 # A stale temporary folder from a killed build is cleaned up.
 mkdir -p "$CLI/out.tmp-999999/models"
-"$DOSSIER" build -q -C "$CLI" >/dev/null 2>&1
+"$DOSSIER" build -q --force -C "$CLI" >/dev/null 2>&1
 [ ! -e "$CLI/out.tmp-999999" ] && pass "cli/stale-temp-removed" || fail "cli/stale-temp-removed"
 
 # Nothing outside the project is opened for writing, and nothing outside
@@ -150,7 +150,7 @@ fi
 rm -rf build/cli-j && mkdir -p build/cli-j && cp -r content build/cli-j/
 "$DOSSIER" build -q -j 1 -C build/cli-j -o build/cli-j/one >/dev/null 2>&1
 "$DOSSIER" build -q -j 4 -C build/cli-j -o build/cli-j/four >/dev/null 2>&1
-if [ -f build/cli-j/one/index.html ] && diff -r build/cli-j/one build/cli-j/four >/dev/null 2>&1; then
+if [ -f build/cli-j/one/index.html ] && diff -r -x .dossier-stamp build/cli-j/one build/cli-j/four >/dev/null 2>&1; then
     pass "cli/parallel-equals-single-thread"
 else
     fail "cli/parallel-equals-single-thread" "$(diff -rq build/cli-j/one build/cli-j/four 2>&1 | head)"
@@ -203,6 +203,8 @@ fi
 # random set of edits equals a clean build byte for byte.
 rm -rf build/cli-cache && mkdir -p build/cli-cache && cp -r content build/cli-cache/
 "$DOSSIER" build -C build/cli-cache -j 2 >/dev/null 2>&1
+# a touched file is a change to the build stamp but not to any job's key
+touch build/cli-cache/content/models/churn-predictor/README.md
 out=$("$DOSSIER" build -C build/cli-cache -j 2 2>&1 | grep built)
 total=$(echo "$out" | sed -n 's/.*; \([0-9]*\) of \([0-9]*\) model jobs unchanged/\2/p')
 echo "$out" | grep -q "; $total of $total model jobs unchanged" && [ "${total:-0}" -gt 0 ] \
@@ -226,7 +228,7 @@ sed -i 's/^version: "1.0.0"/version: "1.0"/' build/cli-cache/content/models/frau
 rm -rf build/cli-clean && mkdir -p build/cli-clean && cp -r build/cli-cache/content build/cli-cache/templates build/cli-clean/
 "$DOSSIER" build -q -C build/cli-clean -j 1 >/dev/null 2>&1
 if [ -f build/cli-clean/out/index.html ] && [ ! -e build/cli-cache/out/models/claims-triage ] && \
-   diff -r -x .dossier-cache -x .dossier-site build/cli-cache/out build/cli-clean/out >/dev/null; then
+   diff -r -x .dossier-cache -x .dossier-site -x .dossier-stamp build/cli-cache/out build/cli-clean/out >/dev/null; then
     pass "cli/incremental-equals-clean-build"
 else
     fail "cli/incremental-equals-clean-build" "$(diff -rq -x .dossier-cache build/cli-cache/out build/cli-clean/out 2>&1 | head)"
@@ -236,3 +238,42 @@ printf 'dossier-cache 0 old\n' >build/cli-cache/out/.dossier-cache
 out=$("$DOSSIER" build -C build/cli-cache 2>&1 | grep built)
 echo "$out" | grep -q "; 0 of" && pass "cli/cache-version-mismatch-full-build" || fail "cli/cache-version-mismatch-full-build" "$out"
 "$DOSSIER" verify build/cli-cache/out >/dev/null 2>&1 && pass "cli/verify-after-incremental" || fail "cli/verify-after-incremental"
+
+# Nothing changed since the last build: the build does nothing, leaves
+# out/ as it is and repeats that build's warnings. Inputs must be older
+# than a second for their fingerprint to be trusted (see stamp.h).
+S=build/cli-stamp
+rm -rf "$S" && mkdir -p "$S" && cp -r tests/golden/mini/content tests/golden/mini/frameworks "$S"/
+printf 'colour: blue\n' >>"$S/content/site.yaml"
+sleep 2
+first=$("$DOSSIER" build -C "$S" 2>&1)
+ino=$(stat -c %i "$S/out/index.html") dino=$(stat -c %i "$S/out")
+out=$("$DOSSIER" build -C "$S" 2>&1); st=$?
+[ $st -eq 0 ] && echo "$out" | grep -q "^dossier: $S/out is up to date: none of [0-9]* inputs changed" \
+    && [ "$(stat -c %i "$S/out/index.html")" = "$ino" ] && [ "$(stat -c %i "$S/out")" = "$dino" ] \
+    && pass "cli/stamp-nothing-changed-does-nothing" || fail "cli/stamp-nothing-changed-does-nothing" "exit $st: $out"
+w1=$(echo "$first" | grep "unknown key 'colour'") w2=$(echo "$out" | grep "unknown key 'colour'")
+[ -n "$w1" ] && [ "$w1" = "$w2" ] && pass "cli/stamp-replays-warnings" || fail "cli/stamp-replays-warnings" "$first // $out"
+out=$("$DOSSIER" build -q -C "$S" 2>&1)
+[ "$out" = "$w1" ] && pass "cli/stamp-quiet" || fail "cli/stamp-quiet" "$out"
+# any change is seen: an edit, a new file, a removed file, the options
+printf '\nA line added after the build.\n' >>"$S/content/models/loan-check/README.md"
+out=$("$DOSSIER" build -C "$S" 2>&1)
+echo "$out" | grep -q "built .*; 2 of 4 model jobs unchanged" && grep -q "A line added after the build" "$S/out/models/loan-check/index.html" \
+    && pass "cli/stamp-edit-rebuilds" || fail "cli/stamp-edit-rebuilds" "$out"
+mkdir -p "$S/content/pages"
+printf -- '---\ntitle: Added later\n---\nNew page.\n' >"$S/content/pages/added-later.md"
+out=$("$DOSSIER" build -C "$S" 2>&1)
+echo "$out" | grep -q "built " && [ -f "$S/out/pages/added-later.html" ] \
+    && pass "cli/stamp-new-file-rebuilds" || fail "cli/stamp-new-file-rebuilds" "$out"
+rm "$S/content/pages/added-later.md"
+out=$("$DOSSIER" build -C "$S" 2>&1)
+echo "$out" | grep -q "built " && [ ! -e "$S/out/pages/added-later.html" ] \
+    && pass "cli/stamp-removed-file-rebuilds" || fail "cli/stamp-removed-file-rebuilds" "$out"
+out=$("$DOSSIER" build --no-pdf -C "$S" 2>&1)
+echo "$out" | grep -q "built " && [ ! -e "$S/out/pdf" ] \
+    && pass "cli/stamp-options-rebuild" || fail "cli/stamp-options-rebuild" "$out"
+out=$("$DOSSIER" build --force --no-pdf -C "$S" 2>&1)
+echo "$out" | grep -q "built .*; 0 of 2 model jobs unchanged" \
+    && pass "cli/force-renders-everything" || fail "cli/force-renders-everything" "$out"
+"$DOSSIER" verify "$S/out" >/dev/null 2>&1 && pass "cli/verify-after-stamp" || fail "cli/verify-after-stamp"
