@@ -399,28 +399,145 @@ push_history(lua_State *L, const struct model *m)
     lua_setfield(L, -2, "runs");
 }
 
+/* A model's table holds its small fields from the start: ids, urls,
+ * compliance summaries, gate results. Everything else (the card's own
+ * fields, releases, metrics history, inputs, the value sheet) is made on
+ * first use by __index and dropped again by luadata_trim_models() after
+ * the pages that used it, so a render thread does not hold the whole
+ * portfolio in Lua at once. */
+static const char *const model_lazy[] = {
+    "field_sources", "history", "inputs", "releases", "readme_html",
+    "value", NULL,
+};
+
+static bool
+push_lazy_field(lua_State *L, const struct project *p, size_t mi,
+                const char *k)
+{
+    const struct model *m = &p->models[mi];
+    if (!strcmp(k, "field_sources")) {
+        lua_newtable(L);
+        for (size_t i = 0; i < m->nfields; i++) {
+            lua_pushstring(L, m->field_sources[i]);
+            lua_setfield(L, -2, m->field_keys[i]);
+        }
+    } else if (!strcmp(k, "history")) {
+        push_history(L, m);
+    } else if (!strcmp(k, "inputs")) {
+        /* inputs are sorted by path, so the model's own are one run */
+        size_t first, n = project_inputs_under(p, m->rel, &first);
+        lua_createtable(L, (int)n, 0);
+        for (size_t i = 0; i < n; i++) {
+            push_input(L, &p->inputs[first + i]);
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+    } else if (!strcmp(k, "releases")) {
+        lua_createtable(L, (int)m->nreleases, 0);
+        for (size_t i = 0; i < m->nreleases; i++) {
+            push_release(L, &m->releases[i]);
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+    } else if (!strcmp(k, "readme_html")) {
+        if (!m->readme_html)
+            return false;
+        lua_pushstring(L, m->readme_html);
+    } else if (!strcmp(k, "value")) {
+        if (!m->value)
+            return false;
+        luadata_push_node(L, m->value);
+    } else {
+        const struct node *card = m->merged && m->merged->type == NODE_MAP
+                                      ? m->merged
+                                  : m->card && m->card->type == NODE_MAP
+                                      ? m->card
+                                      : NULL;
+        const struct node *v = card ? node_get(card, k) : NULL;
+        if (!v)
+            return false;
+        luadata_push_node(L, v);
+    }
+    return true;
+}
+
+/* __index(t, k) of a model table */
+static int
+l_model_index(lua_State *L)
+{
+    const struct project *p = cur_project;
+    if (!p || lua_type(L, 2) != LUA_TSTRING)
+        return 0;
+    lua_getfield(L, 1, "_index");
+    lua_Integer mi = lua_tointeger(L, -1) - 1;
+    lua_pop(L, 1);
+    if (mi < 0 || (size_t)mi >= p->nmodels)
+        return 0;
+    if (!push_lazy_field(L, p, (size_t)mi, lua_tostring(L, 2)))
+        return 0;
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, 1);
+    return 1;
+}
+
+static int
+l_next(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 2);
+    if (lua_next(L, 1))
+        return 2;
+    lua_pushnil(L);
+    return 1;
+}
+
+/* __pairs(t): every field, the lazy ones made first */
+static int
+l_model_pairs(lua_State *L)
+{
+    const struct project *p = cur_project;
+    lua_getfield(L, 1, "_index");
+    lua_Integer mi = lua_tointeger(L, -1) - 1;
+    lua_pop(L, 1);
+    if (p && mi >= 0 && (size_t)mi < p->nmodels) {
+        const struct model *m = &p->models[mi];
+        for (size_t i = 0; model_lazy[i]; i++)
+            lua_getfield(L, 1, model_lazy[i]);
+        const struct node *card = m->merged && m->merged->type == NODE_MAP
+                                      ? m->merged
+                                  : m->card && m->card->type == NODE_MAP
+                                      ? m->card
+                                      : NULL;
+        for (size_t i = 0; card && i < card->n; i++)
+            lua_getfield(L, 1, card->pairs[i].key->str);
+        lua_settop(L, 1);
+    }
+    lua_pushcfunction(L, l_next);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    return 3;
+}
+
+static void
+push_model_meta(lua_State *L)
+{
+    if (luaL_newmetatable(L, "dossier.model")) {
+        lua_pushcfunction(L, l_model_index);
+        lua_setfield(L, -2, "__index");
+        lua_pushcfunction(L, l_model_pairs);
+        lua_setfield(L, -2, "__pairs");
+    }
+}
+
 static void
 push_model(lua_State *L, const struct project *p, size_t mi)
 {
     const struct model *m = &p->models[mi];
-    if (m->merged && m->merged->type == NODE_MAP)
-        luadata_push_node(L, m->merged);
-    else if (m->card && m->card->type == NODE_MAP)
-        luadata_push_node(L, m->card);
-    else
-        lua_newtable(L);
     lua_newtable(L);
-    for (size_t i = 0; i < m->nfields; i++) {
-        lua_pushstring(L, m->field_sources[i]);
-        lua_setfield(L, -2, m->field_keys[i]);
-    }
-    lua_setfield(L, -2, "field_sources");
-    push_history(L, m);
-    lua_setfield(L, -2, "history");
+    lua_pushinteger(L, (lua_Integer)mi + 1);
+    lua_setfield(L, -2, "_index");
     set_str(L, "id", m->id);
     set_path(L, "dir", m->dir);
     set_path(L, "card_path", m->card_path);
-    set_str(L, "readme_html", m->readme_html);
     set_path(L, "readme_path", m->readme_path);
     lua_pushfstring(L, "models/%s/index.html", m->id);
     lua_setfield(L, -2, "url");
@@ -428,21 +545,6 @@ push_model(lua_State *L, const struct project *p, size_t mi)
     lua_setfield(L, -2, "json_url");
     lua_pushfstring(L, "models/%s/releases.html", m->id);
     lua_setfield(L, -2, "releases_url");
-    /* the model's own input files (inputs are sorted by path, so they are
-     * one run) */
-    size_t first, n = project_inputs_under(p, m->rel, &first);
-    lua_createtable(L, (int)n, 0);
-    for (size_t i = 0; i < n; i++) {
-        push_input(L, &p->inputs[first + i]);
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
-    }
-    lua_setfield(L, -2, "inputs");
-    lua_createtable(L, (int)m->nreleases, 0);
-    for (size_t i = 0; i < m->nreleases; i++) {
-        push_release(L, &m->releases[i]);
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
-    }
-    lua_setfield(L, -2, "releases");
 
     lua_createtable(L, (int)m->ncompliance, 0);
     lua_newtable(L); /* by framework id */
@@ -473,12 +575,67 @@ push_model(lua_State *L, const struct project *p, size_t mi)
     lua_setfield(L, -2, "gates");
 
     if (m->value) {
-        luadata_push_node(L, m->value);
-        lua_setfield(L, -2, "value");
         set_path(L, "value_path", m->value_path);
         lua_pushfstring(L, "models/%s/value.html", m->id);
         lua_setfield(L, -2, "value_url");
     }
+    push_model_meta(L);
+    lua_setmetatable(L, -2);
+}
+
+/* The small fields every model table keeps. */
+static bool
+model_eager(const char *k)
+{
+    static const char *const keep[] = {
+        "_index",    "id",         "dir",     "card_path",   "readme_path",
+        "url",       "json_url",   "releases_url", "compliance",
+        "compliance_by_fw", "gates", "value_path", "value_url", NULL,
+    };
+    for (size_t i = 0; keep[i]; i++)
+        if (!strcmp(k, keep[i]))
+            return true;
+    return false;
+}
+
+void
+luadata_trim_models(lua_State *L, const struct project *p, long mi)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, "dossier.G");
+    lua_getfield(L, -1, "site");
+    lua_getfield(L, -1, "models");
+    if (!lua_istable(L, -1)) {
+        lua_pop(L, 3);
+        return;
+    }
+    size_t from = mi < 0 ? 0 : (size_t)mi;
+    size_t to = mi < 0 ? p->nmodels : (size_t)mi + 1;
+    for (size_t i = from; i < to && i < p->nmodels; i++) {
+        lua_rawgeti(L, -1, (lua_Integer)i + 1);
+        if (lua_istable(L, -1)) {
+            /* collect the keys first: a table must not change under next */
+            int t = lua_gettop(L);
+            lua_newtable(L);
+            int drop = 0;
+            lua_pushnil(L);
+            while (lua_next(L, t)) {
+                lua_pop(L, 1);
+                if (lua_type(L, -1) == LUA_TSTRING &&
+                    !model_eager(lua_tostring(L, -1))) {
+                    lua_pushvalue(L, -1);
+                    lua_rawseti(L, t + 1, ++drop);
+                }
+            }
+            for (int k = 1; k <= drop; k++) {
+                lua_rawgeti(L, t + 1, k);
+                lua_pushnil(L);
+                lua_rawset(L, t);
+            }
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 3);
 }
 
 static void

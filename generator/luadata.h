@@ -24,6 +24,11 @@ void luadata_set_answers(lua_State *L, const struct project *p, size_t mi,
 /* Pushes every input file as { path, sha256, size }, sorted by path. */
 void luadata_push_inputs(lua_State *L, const struct project *p);
 
+/* Drops the fields of model mi's table (every model's when mi < 0) that
+ * were made on first use, so that the next page makes them again and a
+ * render thread holds at most the models its current page uses. */
+void luadata_trim_models(lua_State *L, const struct project *p, long mi);
+
 /* Pushes the site table for p. */
 void luadata_push_site(lua_State *L, const struct project *p,
                        const char *version);

@@ -1088,6 +1088,12 @@ worker_main(void *arg)
         }
         if (run_job(e, r, &r->jobs[i], &w->st) < 0)
             w->rc = -1;
+        /* what the job made of the models on first use goes again */
+        const struct job *j = &r->jobs[i];
+        luadata_trim_models(template_engine_lua(e), r->p,
+                            j->kind == JOB_MODEL || j->kind == JOB_MODEL_PDF
+                                ? (long)j->index
+                                : -1);
     }
     template_engine_free(e);
     return NULL;
