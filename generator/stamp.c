@@ -4,7 +4,10 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <glib.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,12 +21,14 @@
 
 #define STAMP_FORMAT "dossier-stamp 1"
 #define STAMP_DEPTH 24
+#define STAMP_FAN_OUT 32 /* entries from which a folder is walked in parallel */
 
 struct walk {
     GChecksum *ck;
     struct buf rec;
     time_t now;
-    struct stamp *s;
+    size_t entries;
+    bool racy;
 };
 
 static void
@@ -37,11 +42,11 @@ feed_stat(struct walk *w, const char *tag, const char *path,
                st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec,
                st->st_ctim.tv_nsec);
     g_checksum_update(w->ck, (const guchar *)w->rec.data, w->rec.len);
-    w->s->entries++;
+    w->entries++;
     /* changed within a second of the walk: the same second may still see
      * another change that leaves size and times as they are */
     if (st->st_mtim.tv_sec >= w->now - 1 || st->st_ctim.tv_sec >= w->now - 1)
-        w->s->racy = true;
+        w->racy = true;
 }
 
 static int
@@ -50,13 +55,19 @@ name_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void walk_path(struct walk *w, const char *path, int depth);
+static void walk_at(struct walk *w, int dfd, const char *name,
+                    const char *path, int depth);
+static void walk_children_parallel(struct walk *w, int dfd,
+                                   const char *path, char **names, size_t n,
+                                   int depth);
 
+/* Lists the folder open as fd (which it closes), in name order. */
 static void
-walk_dir(struct walk *w, const char *path, int depth)
+walk_dir(struct walk *w, int fd, const char *path, int depth)
 {
-    DIR *dir = opendir(path);
+    DIR *dir = fdopendir(fd);
     if (!dir) {
+        close(fd);
         buf_reset(&w->rec);
         buf_printf(&w->rec, "unreadable %s %d\n", path, errno);
         g_checksum_update(w->ck, (const guchar *)w->rec.data, w->rec.len);
@@ -74,33 +85,116 @@ walk_dir(struct walk *w, const char *path, int depth)
         }
         names[n++] = xstrdup(e->d_name);
     }
-    closedir(dir);
     if (n > 1)
         qsort(names, n, sizeof *names, name_cmp);
-    for (size_t i = 0; i < n; i++) {
-        char *child = file_join(path, names[i]);
-        walk_path(w, child, depth + 1);
-        free(child);
+    /* stat relative to the open folder: one path component to look up,
+     * not the whole path, for each of tens of thousands of entries */
+    int dfd = dirfd(dir);
+    if (n >= STAMP_FAN_OUT && depth <= 2)
+        walk_children_parallel(w, dfd, path, names, n, depth);
+    else
+        for (size_t i = 0; i < n; i++) {
+            char *child = file_join(path, names[i]);
+            walk_at(w, dfd, names[i], child, depth + 1);
+            free(child);
+        }
+    for (size_t i = 0; i < n; i++)
         free(names[i]);
-    }
     free(names);
+    closedir(dir);
+}
+
+/* A big folder (the models) is walked by several threads, each child
+ * into its own checksum; the children's digests then go into the
+ * parent's in name order, so the result does not depend on the threads. */
+struct fan {
+    struct walk *parent;
+    int dfd;
+    const char *path;
+    char **names;
+    size_t n, depth;
+    char (*digests)[65];
+    size_t *entries;
+    bool *racy;
+    size_t next;
+    pthread_mutex_t lock;
+};
+
+static void *
+fan_main(void *arg)
+{
+    struct fan *f = arg;
+    for (;;) {
+        pthread_mutex_lock(&f->lock);
+        size_t i = f->next++;
+        pthread_mutex_unlock(&f->lock);
+        if (i >= f->n)
+            break;
+        struct walk w = {.ck = g_checksum_new(G_CHECKSUM_SHA256),
+                         .now = f->parent->now};
+        buf_init(&w.rec);
+        char *child = file_join(f->path, f->names[i]);
+        walk_at(&w, f->dfd, f->names[i], child, (int)f->depth + 1);
+        free(child);
+        snprintf(f->digests[i], 65, "%s", g_checksum_get_string(w.ck));
+        f->entries[i] = w.entries;
+        f->racy[i] = w.racy;
+        g_checksum_free(w.ck);
+        buf_release(&w.rec);
+    }
+    return NULL;
 }
 
 static void
-walk_path(struct walk *w, const char *path, int depth)
+walk_children_parallel(struct walk *w, int dfd, const char *path,
+                       char **names, size_t n, int depth)
+{
+    struct fan f = {.parent = w, .dfd = dfd, .path = path, .names = names,
+                    .n = n, .depth = (size_t)depth};
+    f.digests = xcalloc(n, sizeof *f.digests);
+    f.entries = xcalloc(n, sizeof *f.entries);
+    f.racy = xcalloc(n, sizeof *f.racy);
+    pthread_mutex_init(&f.lock, NULL);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int nt = cpus > 1 ? (int)(cpus < 8 ? cpus : 8) : 1;
+    pthread_t t[8];
+    bool started[8] = {false};
+    for (int i = 1; i < nt; i++)
+        started[i] = pthread_create(&t[i], NULL, fan_main, &f) == 0;
+    fan_main(&f);
+    for (int i = 1; i < nt; i++)
+        if (started[i])
+            pthread_join(t[i], NULL);
+    for (size_t i = 0; i < n; i++) {
+        buf_reset(&w->rec);
+        buf_printf(&w->rec, "child %s %s\n", names[i], f.digests[i]);
+        g_checksum_update(w->ck, (const guchar *)w->rec.data, w->rec.len);
+        w->entries += f.entries[i];
+        w->racy |= f.racy[i];
+    }
+    pthread_mutex_destroy(&f.lock);
+    free(f.digests);
+    free(f.entries);
+    free(f.racy);
+}
+
+static void
+walk_at(struct walk *w, int dfd, const char *name, const char *path,
+        int depth)
 {
     struct stat st;
-    if (lstat(path, &st) != 0) {
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
         buf_reset(&w->rec);
         buf_printf(&w->rec, "missing %s\n", path);
         g_checksum_update(w->ck, (const guchar *)w->rec.data, w->rec.len);
         return;
     }
     feed_stat(w, "entry", path, &st);
+    bool dir = S_ISDIR(st.st_mode);
     if (S_ISLNK(st.st_mode)) {
         /* what the link leads to is what a build reads */
         struct stat target;
-        if (stat(path, &target) != 0) {
+        if (fstatat(dfd, name, &target, 0) != 0) {
             buf_reset(&w->rec);
             buf_printf(&w->rec, "dangling %s\n", path);
             g_checksum_update(w->ck, (const guchar *)w->rec.data,
@@ -108,10 +202,18 @@ walk_path(struct walk *w, const char *path, int depth)
             return;
         }
         feed_stat(w, "target", path, &target);
-        if (S_ISDIR(target.st_mode) && depth < STAMP_DEPTH)
-            walk_dir(w, path, depth);
-    } else if (S_ISDIR(st.st_mode) && depth < STAMP_DEPTH) {
-        walk_dir(w, path, depth);
+        dir = S_ISDIR(target.st_mode);
+    }
+    if (dir && depth < STAMP_DEPTH) {
+        int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) {
+            buf_reset(&w->rec);
+            buf_printf(&w->rec, "unreadable %s %d\n", path, errno);
+            g_checksum_update(w->ck, (const guchar *)w->rec.data,
+                              w->rec.len);
+            return;
+        }
+        walk_dir(w, fd, path, depth);
     }
 }
 
@@ -121,8 +223,7 @@ stamp_take(struct stamp *s, const char *const *roots, size_t nroots,
 {
     memset(s, 0, sizeof *s);
     struct walk w = {.ck = g_checksum_new(G_CHECKSUM_SHA256),
-                     .now = time(NULL),
-                     .s = s};
+                     .now = time(NULL)};
     buf_init(&w.rec);
     g_checksum_update(w.ck, (const guchar *)STAMP_FORMAT "\n",
                       sizeof STAMP_FORMAT);
@@ -132,9 +233,11 @@ stamp_take(struct stamp *s, const char *const *roots, size_t nroots,
         buf_printf(&w.rec, "\nroot %s\n", roots[i] ? roots[i] : "");
         g_checksum_update(w.ck, (const guchar *)w.rec.data, w.rec.len);
         if (roots[i])
-            walk_path(&w, roots[i], 0);
+            walk_at(&w, AT_FDCWD, roots[i], roots[i], 0);
     }
     snprintf(s->digest, sizeof s->digest, "%s", g_checksum_get_string(w.ck));
+    s->entries = w.entries;
+    s->racy = w.racy;
     g_checksum_free(w.ck);
     buf_release(&w.rec);
 }
