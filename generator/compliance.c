@@ -448,7 +448,7 @@ is_url(const char *s)
 
 /* Evidence already read in this load: its rel path -> the first struct
  * evidence that cited it (arena memory, so it outlives the table). */
-static GHashTable *evidence_seen;
+static _Thread_local GHashTable *evidence_seen;
 
 /* Reads one evidence reference; files must be inside the model folder. */
 static int
@@ -652,6 +652,54 @@ crosswalk_cmp(const void *x, const void *y)
                   ((const struct crosswalk *)y)->id);
 }
 
+struct in_use {
+    const struct catalog **used;
+    size_t nused;
+};
+
+/* One model's answers to every framework in use; runs on a load thread. */
+static void
+answer_model(struct project *p, size_t mi, void *ctx, struct diag *d)
+{
+    const struct in_use *u = ctx;
+    const struct catalog **used = u->used;
+    size_t nused = u->nused;
+    struct model *m = &p->models[mi];
+    evidence_seen = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+    m->compliance = arena_alloc(p->arena,
+                                (nused ? nused : 1) * sizeof *m->compliance);
+    for (size_t k = 0; k < nused; k++) {
+        m->compliance[k].catalog = used[k];
+        load_answers(p, m, &m->compliance[k], d);
+    }
+    m->ncompliance = nused;
+    /* an answers file for a framework not in use is a mistake */
+    char *cdir_rel = xasprintf("%s/compliance", m->rel);
+    const char *cdir = project_path(p, cdir_rel);
+    free(cdir_rel);
+    size_t nn = 0;
+    char **names = file_is_dir(cdir) ? file_list(cdir, false, &nn) : NULL;
+    for (size_t k = 0; k < nn; k++) {
+        size_t len = strlen(names[k]);
+        bool known = false;
+        for (size_t x = 0; x < nused; x++)
+            known |= len == strlen(used[x]->id) + 5 &&
+                     !strncmp(names[k], used[x]->id, len - 5);
+        if (!known) {
+            char *f = file_join(cdir, names[k]);
+            struct pos at = {arena_strdup(p->arena, f), 0, 0};
+            free(f);
+            diag_warning(d, &at,
+                         "no framework in use is called '%.*s'; this file "
+                         "is ignored",
+                         (int)(len > 5 ? len - 5 : len), names[k]);
+        }
+    }
+    file_list_free(names);
+    g_hash_table_destroy(evidence_seen);
+    evidence_seen = NULL;
+}
+
 int
 compliance_load(struct project *p, const char *shipped_dir, struct diag *d)
 {
@@ -703,43 +751,8 @@ compliance_load(struct project *p, const char *shipped_dir, struct diag *d)
         for (size_t i = 0; i < p->ncatalogs; i++)
             used[nused++] = &p->catalogs[i];
     }
-    evidence_seen = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
-    for (size_t i = 0; i < p->nmodels; i++) {
-        struct model *m = &p->models[i];
-        m->compliance = arena_alloc(p->arena,
-                                    (nused ? nused : 1) *
-                                        sizeof *m->compliance);
-        for (size_t k = 0; k < nused; k++) {
-            m->compliance[k].catalog = used[k];
-            load_answers(p, m, &m->compliance[k], d);
-        }
-        m->ncompliance = nused;
-        /* an answers file for a framework not in use is a mistake */
-        char *cdir_rel = xasprintf("%s/compliance", m->rel);
-        const char *cdir = project_path(p, cdir_rel);
-        free(cdir_rel);
-        size_t nn = 0;
-        char **names = file_is_dir(cdir) ? file_list(cdir, false, &nn) : NULL;
-        for (size_t k = 0; k < nn; k++) {
-            size_t len = strlen(names[k]);
-            bool known = false;
-            for (size_t u = 0; u < nused; u++)
-                known |= len == strlen(used[u]->id) + 5 &&
-                         !strncmp(names[k], used[u]->id, len - 5);
-            if (!known) {
-                char *f = file_join(cdir, names[k]);
-                struct pos at = {arena_strdup(p->arena, f), 0, 0};
-                free(f);
-                diag_warning(d, &at,
-                             "no framework in use is called '%.*s'; this "
-                             "file is ignored",
-                             (int)(len > 5 ? len - 5 : len), names[k]);
-            }
-        }
-        file_list_free(names);
-    }
-    g_hash_table_destroy(evidence_seen);
-    evidence_seen = NULL;
+    struct in_use u = {used, nused};
+    project_each_model(p, answer_model, &u, d);
     p->used = used;
     p->nused = nused;
     project_index_inputs(p); /* evidence and answers joined the inputs */

@@ -723,7 +723,8 @@ load_model(struct project *p, struct model *m, struct diag *d)
 
 struct load_run {
     struct project *p;
-    bool strict;
+    void (*fn)(struct project *, size_t, void *, struct diag *);
+    void *ctx;
     pthread_mutex_t lock;
     size_t next;
 };
@@ -746,9 +747,51 @@ load_thread_main(void *arg)
         pthread_mutex_unlock(&r->lock);
         if (i >= r->p->nmodels)
             break;
-        load_model(r->p, &r->p->models[i], &t->d);
+        r->fn(r->p, i, r->ctx, &t->d);
     }
     return NULL;
+}
+
+void
+project_each_model(struct project *p,
+                   void (*fn)(struct project *, size_t, void *,
+                              struct diag *),
+                   void *ctx, struct diag *d)
+{
+    /* Each thread reports to its own diag, merged afterwards: a step's "did
+     * this file fail" must not see another thread's errors, and the
+     * printed messages are sorted by place, so they do not depend on which
+     * thread loaded what. */
+    struct load_run r = {.p = p, .fn = fn, .ctx = ctx};
+    pthread_mutex_init(&r.lock, NULL);
+    int jobs = p->jobs < 1 ? 1 : p->jobs;
+    if ((size_t)jobs > p->nmodels)
+        jobs = p->nmodels ? (int)p->nmodels : 1;
+    struct load_thread *t = xcalloc((size_t)jobs, sizeof *t);
+    for (int i = 0; i < jobs; i++) {
+        t[i].run = &r;
+        diag_init(&t[i].d);
+        t[i].d.strict = d->strict;
+    }
+    for (int i = 1; i < jobs; i++)
+        t[i].started =
+            pthread_create(&t[i].thread, NULL, load_thread_main, &t[i]) == 0;
+    load_thread_main(&t[0]);
+    for (int i = 0; i < jobs; i++) {
+        if (t[i].started)
+            pthread_join(t[i].thread, NULL);
+        diag_merge(d, &t[i].d);
+        diag_release(&t[i].d);
+    }
+    free(t);
+    pthread_mutex_destroy(&r.lock);
+}
+
+static void
+load_model_at(struct project *p, size_t i, void *ctx, struct diag *d)
+{
+    (void)ctx;
+    load_model(p, &p->models[i], d);
 }
 
 static void
@@ -783,34 +826,8 @@ load_models(struct project *p, int jobs, struct diag *d)
         free(mrel);
     }
     file_list_free(names);
-    /* Each thread reports to its own diag, merged afterwards: a step's "did
-     * this file fail" must not see another thread's errors, and the
-     * printed messages are sorted by place, so they do not depend on which
-     * thread loaded what. */
-    struct load_run r = {.p = p, .strict = d->strict};
-    pthread_mutex_init(&r.lock, NULL);
-    if (jobs < 1)
-        jobs = 1;
-    if ((size_t)jobs > p->nmodels)
-        jobs = p->nmodels ? (int)p->nmodels : 1;
-    struct load_thread *t = xcalloc((size_t)jobs, sizeof *t);
-    for (int i = 0; i < jobs; i++) {
-        t[i].run = &r;
-        diag_init(&t[i].d);
-        t[i].d.strict = d->strict;
-    }
-    for (int i = 1; i < jobs; i++)
-        t[i].started =
-            pthread_create(&t[i].thread, NULL, load_thread_main, &t[i]) == 0;
-    load_thread_main(&t[0]);
-    for (int i = 0; i < jobs; i++) {
-        if (t[i].started)
-            pthread_join(t[i].thread, NULL);
-        diag_merge(d, &t[i].d);
-        diag_release(&t[i].d);
-    }
-    free(t);
-    pthread_mutex_destroy(&r.lock);
+    p->jobs = jobs;
+    project_each_model(p, load_model_at, NULL, d);
 }
 
 static int

@@ -83,6 +83,7 @@ struct project {
     const char *root_abs;  /* resolved absolute path */
     struct file_guard *guard; /* containment checks under root_abs; owned */
     void *lock; /* pthread mutex over inputs while models load in parallel */
+    int jobs;   /* threads for per-model work while loading */
     const char *content;   /* display path of content/ */
     const struct node *site;
     const char *site_path;
@@ -117,6 +118,14 @@ int project_load(struct project *p, const char *root, struct diag *d);
  * depend on jobs). */
 int project_load_jobs(struct project *p, const char *root, int jobs,
                       struct diag *d);
+/* Runs fn(p, i, ctx, d_i) for every model i on up to p->jobs threads. Each
+ * thread reports to its own diag d_i, merged into d at the end; fn may
+ * allocate from p->arena and read inputs, nothing else shared. */
+void project_each_model(struct project *p,
+                        void (*fn)(struct project *, size_t, void *,
+                                   struct diag *),
+                        void *ctx, struct diag *d);
+
 /* path (a display path) relative to the project root, for what the site
  * shows: pages must not depend on where the build was started. Points
  * into path; NULL stays NULL. */
