@@ -281,8 +281,8 @@ scan_body(struct arena *a, const char *path, const char *text, size_t len,
         const char *e = memchr(p, '\n', (size_t)(end - p));
         const char *le = e ? e : end;
         size_t ll = rtrim_len(p, (size_t)(le - p));
-        const char *lend = p + ll, *q = skip_blanks(p, lend), *after;
-        char ch;
+        const char *lend = p + ll, *q = skip_blanks(p, lend), *after = NULL;
+        char ch = 0;
         size_t fl = fence(p, lend, &ch, &after);
         const char *ht;
         size_t hl;
