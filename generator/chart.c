@@ -3090,6 +3090,12 @@ draw_heatmap(struct draw *d)
             hi = fmax(hi, val[i]);
         }
     }
+    /* a scale the spec fixes (y_min, y_max) holds, e.g. 0-100% for
+     * shares, so that close values do not look far apart */
+    if (lo <= hi && !isnan(c->y_lo))
+        lo = fmin(lo, c->y_lo);
+    if (lo <= hi && !isnan(c->y_hi))
+        hi = fmax(hi, c->y_hi);
     struct legend_item *items = xmalloc((cc.ncats + 1) * sizeof *items);
     size_t ni = 0;
     for (size_t i = 0; i < cc.ncats; i++)

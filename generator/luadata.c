@@ -545,6 +545,12 @@ push_model(lua_State *L, const struct project *p, size_t mi)
     lua_setfield(L, -2, "json_url");
     lua_pushfstring(L, "models/%s/releases.html", m->id);
     lua_setfield(L, -2, "releases_url");
+    size_t first, nin = project_inputs_under(p, m->rel, &first);
+    long long bytes = 0;
+    for (size_t i = 0; i < nin; i++)
+        bytes += (long long)p->inputs[first + i].size;
+    set_int(L, "input_count", (long long)nin);
+    set_int(L, "input_bytes", bytes);
 
     lua_createtable(L, (int)m->ncompliance, 0);
     lua_newtable(L); /* by framework id */
@@ -590,6 +596,7 @@ model_eager(const char *k)
     static const char *const keep[] = {
         "_index",    "id",         "dir",     "card_path",   "readme_path",
         "url",       "json_url",   "releases_url", "compliance",
+        "input_count", "input_bytes",
         "compliance_by_fw", "gates", "value_path", "value_url", NULL,
     };
     for (size_t i = 0; keep[i]; i++)
@@ -698,12 +705,15 @@ push_catalog(lua_State *L, const struct catalog *c)
 }
 
 void
-luadata_push_inputs(lua_State *L, const struct project *p)
+luadata_push_inputs(lua_State *L, const struct project *p, bool models)
 {
-    lua_createtable(L, (int)p->ninputs, 0);
+    lua_createtable(L, models ? (int)p->ninputs : 0, 0);
+    int n = 0;
     for (size_t i = 0; i < p->ninputs; i++) {
+        if (!models && !strncmp(p->inputs[i].rel, "content/models/", 15))
+            continue;
         push_input(L, &p->inputs[i]);
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
+        lua_rawseti(L, -2, ++n);
     }
 }
 

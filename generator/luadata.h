@@ -21,8 +21,10 @@ void luadata_push_node(lua_State *L, const struct node *n);
 void luadata_set_answers(lua_State *L, const struct project *p, size_t mi,
                          bool on);
 
-/* Pushes every input file as { path, sha256, size }, sorted by path. */
-void luadata_push_inputs(lua_State *L, const struct project *p);
+/* Pushes every input file as { path, sha256, size }, sorted by path; with
+ * models false, only those outside content/models/ (each model card lists
+ * its own). */
+void luadata_push_inputs(lua_State *L, const struct project *p, bool models);
 
 /* Drops the fields of model mi's table (every model's when mi < 0) that
  * were made on first use, so that the next page makes them again and a

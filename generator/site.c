@@ -247,6 +247,9 @@ site_model_json(const struct project *p, const struct model *m,
     json_object_end(&j);
 }
 
+/* Up to this many input files, the audit trail lists every one. */
+#define SITE_AUDIT_ALL_INPUTS 5000
+
 static double
 site_now(void)
 {
@@ -850,8 +853,15 @@ run_job(struct template_engine *e, const struct run *r, const struct job *j,
             return 0;
         push_ctx(L, singles[j->index].out, singles[j->index].kind);
         if (!strcmp(singles[j->index].kind, "audit")) {
-            luadata_push_inputs(L, p);
+            /* A large portfolio's audit page lists each model's inputs as
+             * one row that links to the model card's own list: a page of
+             * hundreds of thousands of rows helps no one, and would not
+             * fit the page's memory budget. */
+            bool all = p->ninputs <= SITE_AUDIT_ALL_INPUTS;
+            luadata_push_inputs(L, p, all);
             lua_setfield(L, -2, "inputs");
+            lua_pushboolean(L, all);
+            lua_setfield(L, -2, "inputs_complete");
         }
         if (singles[j->index].json)
             rc = render_file(e, singles[j->index].tmpl, r->outdir,
