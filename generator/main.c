@@ -2,7 +2,6 @@
  * chooses the exit code: 0 ok, 1 validation failure, 2 usage, 3 I/O or
  * internal error. */
 #include <limits.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -330,12 +329,6 @@ main(int argc, char **argv)
         return EXIT_USAGE;
     }
     double t0 = now();
-    /* Pages are built in buffers of a few hundred KiB that come and go by
-     * the thousand: keep freed memory in the process rather than handing
-     * it back to the kernel and faulting it in again for the next page. */
-    mallopt(M_MMAP_THRESHOLD, 64 << 20);
-    mallopt(M_TRIM_THRESHOLD, 256 << 20);
-    mallopt(M_TOP_PAD, 16 << 20);
     markdown_init();
     xmlInitParser(); /* once, before render threads use libxml2 */
     struct diag d;
