@@ -2,7 +2,7 @@
 .SUFFIXES:
 
 CC      ?= cc
-PKGS    = libcmark-gfm lua5.4 libxml-2.0 cairo cairo-svg cairo-pdf pangocairo yaml-0.1 sqlite3 glib-2.0
+PKGS    = libcmark-gfm lua5.4 libxml-2.0 cairo cairo-svg cairo-pdf pangocairo yaml-0.1 sqlite3 glib-2.0 libcrypto
 WARN    = -Wall -Wextra -Werror -Wstrict-prototypes -Wshadow -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c17 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) -MMD -MP \

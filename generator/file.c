@@ -111,15 +111,19 @@ file_mkdirs(const char *path)
 int
 file_write(const char *path, const char *data, size_t len)
 {
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     const char *slash = strrchr(path, '/');
-    if (slash && slash != path) {
+    if (fd < 0 && errno == ENOENT && slash && slash != path) {
+        /* the folder is made only when it is missing: a site writes many
+         * files per folder, and mkdir of every component of every path
+         * was a tenth of the system calls */
         char *dir = xstrndup(path, (size_t)(slash - path));
         int rc = file_mkdirs(dir);
         free(dir);
         if (rc < 0)
             return -1;
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     }
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0)
         return -1;
     size_t off = 0;

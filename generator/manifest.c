@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "cache.h"
 #include "file.h"
 #include "json.h"
 #include "publish.h"
@@ -83,10 +84,7 @@ hash_file(const char *path, char out[65], size_t *size, struct diag *d)
         buf_release(&b);
         return -1;
     }
-    GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
-    g_checksum_update(ck, (const guchar *)b.data, b.len);
-    snprintf(out, 65, "%s", g_checksum_get_string(ck));
-    g_checksum_free(ck);
+    cache_sha256(b.data, b.len, out);
     *size = b.len;
     buf_release(&b);
     return 0;

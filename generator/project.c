@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <math.h>
 
+#include "cache.h"
 #include "cardtree.h"
 #include "file.h"
 #include "hfcard.h"
@@ -111,10 +112,7 @@ read_input(struct project *p, struct diag *d, const struct pos *ref,
     nf.path = path;
     nf.rel = arena_strdup(p->arena, rel);
     nf.size = b->len - before;
-    GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
-    g_checksum_update(ck, (const guchar *)b->data + before, nf.size);
-    snprintf(nf.sha256, sizeof nf.sha256, "%s", g_checksum_get_string(ck));
-    g_checksum_free(ck);
+    cache_sha256(b->data + before, nf.size, nf.sha256);
     buf_release(&tmp);
     pthread_mutex_lock(p->lock);
     /* another thread may have read the same file meanwhile */

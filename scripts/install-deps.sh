@@ -5,7 +5,7 @@ set -eu
 
 PKGS="build-essential pkg-config git
 libcmark-gfm-dev libcmark-gfm-extensions-dev liblua5.4-dev libxml2-dev
-libcairo2-dev libpango1.0-dev libyaml-dev libsqlite3-dev libglib2.0-dev
+libcairo2-dev libpango1.0-dev libyaml-dev libsqlite3-dev libglib2.0-dev libssl-dev
 fonts-dejavu-core fonts-dejavu-extra fonts-noto-cjk libcmocka-dev poppler-utils qpdf mandoc
 libxml2-utils valgrind strace sqlite3 chromium nodejs npm time hyperfine"
 
