@@ -629,4 +629,26 @@ function M.portfolio_twin(p)
   return table.concat(out) .. "\n"
 end
 
+-- The bars of a per-model chart when there are too many to read: the
+-- first `limit` - 1 rows as they are and the rest as one bar, "Other N
+-- models", holding their sum (sums of net present values add up; the
+-- table beside the chart lists every model). Returns names, values and
+-- how many models the last bar holds (0 when none were grouped).
+function M.top_rows(rows, limit, name_of, value_of)
+  local x, vals = {}, {}
+  local n = #rows
+  local keep = n <= limit and n or limit - 1
+  for i = 1, keep do
+    x[i] = name_of(rows[i]); vals[i] = value_of(rows[i])
+  end
+  if keep < n then
+    local sum = 0
+    for i = keep + 1, n do sum = sum + value_of(rows[i]) end
+    x[#x + 1] = "Other " .. (n - keep) .. " models"
+    vals[#vals + 1] = sum
+    return x, vals, n - keep
+  end
+  return x, vals, 0
+end
+
 return M
