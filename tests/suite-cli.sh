@@ -277,3 +277,18 @@ out=$("$DOSSIER" build --force --no-pdf -C "$S" 2>&1)
 echo "$out" | grep -q "built .*; 0 of 2 model jobs unchanged" \
     && pass "cli/force-renders-everything" || fail "cli/force-renders-everything" "$out"
 "$DOSSIER" verify "$S/out" >/dev/null 2>&1 && pass "cli/verify-after-stamp" || fail "cli/verify-after-stamp"
+
+# A portfolio too large for a column or a bar per model: framework pages
+# group the models by risk class, per-model value charts keep the first
+# bars and sum the rest as one, in the site and in the leadership PDF.
+L=build/cli-large
+rm -rf "$L" && mkdir -p "$L/content/models" && cp content/site.yaml content/portfolio.yaml "$L/content/"
+for i in $(seq -w 1 61); do cp -r content/models/credit-risk-scorer "$L/content/models/credit-risk-scorer-$i"; done
+out=$("$DOSSIER" build -q -C "$L" -j 2 2>&1); st=$?
+[ $st -eq 0 ] && grep -q '61 models answer this framework' "$L/out/frameworks/eu-ai-act.html" \
+    && ! grep -q 'class="matrix__model"' "$L/out/frameworks/eu-ai-act.html" \
+    && pass "cli/large-framework-page-groups-models" || fail "cli/large-framework-page-groups-models" "exit $st: $out"
+grep -q 'Other 42 models' "$L/out/value.html" && pass "cli/large-value-chart-groups-the-rest" \
+    || fail "cli/large-value-chart-groups-the-rest"
+pdftotext "$L/out/pdf/value-report.pdf" - 2>/dev/null | grep -q 'Other 47 models' \
+    && pass "cli/large-value-report-chart" || fail "cli/large-value-report-chart"
