@@ -56,6 +56,22 @@ function M.status_at(summary, i)
   return codes[summary.statuses:sub(i, i)]
 end
 
+-- Share of a section's applicable items that are met or not applicable,
+-- over one or more models' framework summaries; false when none applies.
+function M.section_share(sec, summaries)
+  local met, applicable = 0, 0
+  for _, summary in ipairs(summaries) do
+    for _, it in ipairs(sec.items) do
+      local st = M.status_at(summary, it.index)
+      if st then
+        applicable = applicable + 1
+        if st == "met" or st == "not-applicable" then met = met + 1 end
+      end
+    end
+  end
+  return applicable > 0 and met / applicable or false
+end
+
 function M.short_hash(h)
   if not h then return "" end
   return h:sub(1, 12) .. "…"
