@@ -381,6 +381,16 @@ file_guard_resolve(struct file_guard *g, const char *dir)
     return guard_store(g, dir, xstrdup(realpath(dir, real) ? real : ""));
 }
 
+/* The folder path is in, as a string to look up. Caller frees. */
+static char *
+parent_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return !slash ? xstrdup(".")
+           : slash == path ? xstrdup("/")
+                           : xstrndup(path, (size_t)(slash - path));
+}
+
 static bool
 prefix_dir(const char *s, const char *root)
 {
@@ -397,10 +407,7 @@ file_guard_within_of(struct file_guard *g, const char *root,
         (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)))
         return file_within(root, path);
     /* Not a link itself: it is where its folder is. */
-    const char *slash = strrchr(path, '/');
-    char *dir = !slash ? xstrdup(".")
-                : slash == path ? xstrdup("/")
-                                : xstrndup(path, (size_t)(slash - path));
+    char *dir = parent_dir(path);
     const char *real = file_guard_resolve(g, dir);
     bool in = real ? prefix_dir(real, root) : file_within(root, path);
     free(dir);
@@ -412,10 +419,7 @@ file_guard_parent(struct file_guard *g, const char *path)
 {
     if (!*path || has_dotdot(path))
         return false;
-    const char *slash = strrchr(path, '/');
-    char *dir = !slash ? xstrdup(".")
-                : slash == path ? xstrdup("/")
-                                : xstrndup(path, (size_t)(slash - path));
+    char *dir = parent_dir(path);
     const char *real = file_guard_resolve(g, dir);
     free(dir);
     return real && prefix_dir(real, g->root);

@@ -253,6 +253,15 @@ now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The output folder: -o, else out/ in the project folder. Caller frees. */
+static char *
+out_folder(const struct opts *o)
+{
+    if (o->out)
+        return xstrdup(o->out);
+    return strcmp(o->dir, ".") ? file_join(o->dir, "out") : xstrdup("out");
+}
+
 /* Takes the fingerprint of the build's inputs into *s and, when out/
  * already holds a build of exactly those, replays its diagnostics and
  * returns the exit status; -1 when the build must run. */
@@ -295,9 +304,7 @@ build_is_current(const struct opts *o, struct stamp *s)
         free(roots[i]);
     if (o->force)
         return -1;
-    char *outdir = o->out ? xstrdup(o->out)
-                   : strcmp(o->dir, ".") ? file_join(o->dir, "out")
-                                         : xstrdup("out");
+    char *outdir = out_folder(o);
     char *replay = NULL;
     size_t warnings = 0;
     /* out/ must be inside the project, as for a build; never read beyond */
@@ -370,9 +377,7 @@ main(int argc, char **argv)
         return st;
     }
     if (!strcmp(o.cmd, "verify")) {
-        char *dir = o.out ? xstrdup(o.out)
-                          : strcmp(o.dir, ".") ? file_join(o.dir, "out")
-                                               : xstrdup("out");
+        char *dir = out_folder(&o);
         long bad = manifest_verify(dir, &d);
         diag_print(&d, stderr);
         if (bad == 0 && !o.quiet)
@@ -461,9 +466,7 @@ main(int argc, char **argv)
         status = EXIT_IO;
         goto out;
     }
-    char *outdir = o.out ? xstrdup(o.out)
-                   : strcmp(o.dir, ".") ? file_join(o.dir, "out")
-                                        : xstrdup("out");
+    char *outdir = out_folder(&o);
     struct publish pb;
     if (publish_begin(&pb, p.root_abs, outdir, &d) < 0) {
         status = EXIT_IO;

@@ -793,7 +793,7 @@ load_model_at(struct project *p, size_t i, void *ctx, struct diag *d)
 }
 
 static void
-load_models(struct project *p, int jobs, struct diag *d)
+load_models(struct project *p, struct diag *d)
 {
     const char *mdir = disp(p, "content/models");
     size_t n = 0;
@@ -824,7 +824,6 @@ load_models(struct project *p, int jobs, struct diag *d)
         free(mrel);
     }
     file_list_free(names);
-    p->jobs = jobs;
     project_each_model(p, load_model_at, NULL, d);
 }
 
@@ -940,6 +939,7 @@ project_load_jobs(struct project *p, const char *root, int jobs,
     pthread_mutex_t *lock = xmalloc(sizeof *lock);
     pthread_mutex_init(lock, NULL);
     p->lock = lock;
+    p->jobs = jobs;
     p->root = arena_strdup(p->arena, root);
     char abs[PATH_MAX];
     if (!realpath(root, abs)) {
@@ -975,7 +975,7 @@ project_load_jobs(struct project *p, const char *root, int jobs,
                        "USD, GBP)",
                        cur->str);
     }
-    load_models(p, jobs, d);
+    load_models(p, d);
     load_pages(p, d);
     p->portfolio_path = disp(p, "content/portfolio.yaml");
     if (file_exists(p->portfolio_path)) {

@@ -23,16 +23,10 @@
 #include "luadata.h"
 #include "xmem.h"
 
-static const struct input_file *
-find_input(const struct project *p, const char *path)
-{
-    return project_find_input(p, path);
-}
-
 static void
 json_source(struct json *j, const struct project *p, const char *path)
 {
-    const struct input_file *f = path ? find_input(p, path) : NULL;
+    const struct input_file *f = path ? project_find_input(p, path) : NULL;
     if (!f) {
         json_null(j);
         return;
@@ -930,16 +924,27 @@ model_key(const struct run *r, const struct model *m, const char *kind,
     buf_release(&b);
 }
 
+/* SHA-256 of the templates and catalogs jobs ran with, by path: every
+ * model job checks the same few files, which are read once per build. */
+static struct manifest_sums *site_file_sums;
+
 static bool
 file_sha(const char *path, char out[65])
 {
+    size_t size;
+    if (path && site_file_sums &&
+        manifest_sums_get(site_file_sums, path, out, &size))
+        return true;
     struct diag d;
     diag_init(&d);
     struct buf b;
     buf_init(&b);
     bool ok = path && file_read(&d, NULL, path, 16u << 20, &b) == 0;
-    if (ok)
+    if (ok) {
         cache_sha256(b.data, b.len, out);
+        if (site_file_sums)
+            manifest_sums_add(site_file_sums, path, out, b.len);
+    }
     buf_release(&b);
     diag_release(&d);
     return ok;
@@ -1123,6 +1128,7 @@ site_render(const struct project *p, const char *outdir,
     cache_init(&new_cache);
     site_sums = o->sums;
     site_prev_sums = NULL;
+    site_file_sums = manifest_sums_new();
     if (site_prev) {
         char *cp = file_join(site_prev, SITE_CACHE);
         if (!o->no_cache)
@@ -1281,6 +1287,8 @@ site_render(const struct project *p, const char *outdir,
     site_sums = NULL;
     manifest_sums_free(site_prev_sums);
     site_prev_sums = NULL;
+    manifest_sums_free(site_file_sums);
+    site_file_sums = NULL;
     st->t_tail = site_now() - t2;
     return rc;
 }

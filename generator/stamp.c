@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <glib.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,17 +32,27 @@ struct walk {
     bool racy;
 };
 
+/* Adds one formatted record to the walk's checksum. */
+static void __attribute__((format(printf, 2, 3)))
+feed(struct walk *w, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    buf_reset(&w->rec);
+    buf_vprintf(&w->rec, fmt, ap);
+    va_end(ap);
+    g_checksum_update(w->ck, (const guchar *)w->rec.data, w->rec.len);
+}
+
 static void
 feed_stat(struct walk *w, const char *tag, const char *path,
           const struct stat *st)
 {
-    buf_reset(&w->rec);
-    buf_printf(&w->rec, "%s %s %o %lld %llu %lld.%09ld %lld.%09ld\n", tag,
-               path, (unsigned)st->st_mode, (long long)st->st_size,
-               (unsigned long long)st->st_ino, (long long)st->st_mtim.tv_sec,
-               st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec,
-               st->st_ctim.tv_nsec);
-    g_checksum_update(w->ck, (const guchar *)w->rec.data, w->rec.len);
+    feed(w, "%s %s %o %lld %llu %lld.%09ld %lld.%09ld\n", tag, path,
+         (unsigned)st->st_mode, (long long)st->st_size,
+         (unsigned long long)st->st_ino, (long long)st->st_mtim.tv_sec,
+         st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec,
+         st->st_ctim.tv_nsec);
     w->entries++;
     /* changed within a second of the walk: the same second may still see
      * another change that leaves size and times as they are */
@@ -68,9 +79,7 @@ walk_dir(struct walk *w, int fd, const char *path, int depth)
     DIR *dir = fdopendir(fd);
     if (!dir) {
         close(fd);
-        buf_reset(&w->rec);
-        buf_printf(&w->rec, "unreadable %s %d\n", path, errno);
-        g_checksum_update(w->ck, (const guchar *)w->rec.data, w->rec.len);
+        feed(w, "unreadable %s %d\n", path, errno);
         return;
     }
     char **names = NULL;
@@ -166,9 +175,7 @@ walk_children_parallel(struct walk *w, int dfd, const char *path,
         if (started[i])
             pthread_join(t[i], NULL);
     for (size_t i = 0; i < n; i++) {
-        buf_reset(&w->rec);
-        buf_printf(&w->rec, "child %s %s\n", names[i], f.digests[i]);
-        g_checksum_update(w->ck, (const guchar *)w->rec.data, w->rec.len);
+        feed(w, "child %s %s\n", names[i], f.digests[i]);
         w->entries += f.entries[i];
         w->racy |= f.racy[i];
     }
@@ -184,9 +191,7 @@ walk_at(struct walk *w, int dfd, const char *name, const char *path,
 {
     struct stat st;
     if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        buf_reset(&w->rec);
-        buf_printf(&w->rec, "missing %s\n", path);
-        g_checksum_update(w->ck, (const guchar *)w->rec.data, w->rec.len);
+        feed(w, "missing %s\n", path);
         return;
     }
     feed_stat(w, "entry", path, &st);
@@ -195,10 +200,7 @@ walk_at(struct walk *w, int dfd, const char *name, const char *path,
         /* what the link leads to is what a build reads */
         struct stat target;
         if (fstatat(dfd, name, &target, 0) != 0) {
-            buf_reset(&w->rec);
-            buf_printf(&w->rec, "dangling %s\n", path);
-            g_checksum_update(w->ck, (const guchar *)w->rec.data,
-                              w->rec.len);
+            feed(w, "dangling %s\n", path);
             return;
         }
         feed_stat(w, "target", path, &target);
@@ -207,10 +209,7 @@ walk_at(struct walk *w, int dfd, const char *name, const char *path,
     if (dir && depth < STAMP_DEPTH) {
         int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0) {
-            buf_reset(&w->rec);
-            buf_printf(&w->rec, "unreadable %s %d\n", path, errno);
-            g_checksum_update(w->ck, (const guchar *)w->rec.data,
-                              w->rec.len);
+            feed(w, "unreadable %s %d\n", path, errno);
             return;
         }
         walk_dir(w, fd, path, depth);
@@ -229,9 +228,7 @@ stamp_take(struct stamp *s, const char *const *roots, size_t nroots,
                       sizeof STAMP_FORMAT);
     g_checksum_update(w.ck, (const guchar *)extra, strlen(extra));
     for (size_t i = 0; i < nroots; i++) {
-        buf_reset(&w.rec);
-        buf_printf(&w.rec, "\nroot %s\n", roots[i] ? roots[i] : "");
-        g_checksum_update(w.ck, (const guchar *)w.rec.data, w.rec.len);
+        feed(&w, "\nroot %s\n", roots[i] ? roots[i] : "");
         if (roots[i])
             walk_at(&w, AT_FDCWD, roots[i], roots[i], 0);
     }
