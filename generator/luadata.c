@@ -645,6 +645,28 @@ luadata_trim_models(lua_State *L, const struct project *p, long mi)
     lua_pop(L, 3);
 }
 
+/* id with every run of characters other than ASCII letters and digits
+ * made one '-': the fragment pages link items and sections by. */
+static void
+set_anchor(lua_State *L, const char *id)
+{
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    bool dash = false;
+    for (const char *s = id ? id : ""; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        bool w = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                 (c >= '0' && c <= '9');
+        if (w)
+            luaL_addchar(&b, (char)c);
+        else if (!dash)
+            luaL_addchar(&b, '-');
+        dash = !w;
+    }
+    luaL_pushresult(&b);
+    lua_setfield(L, -2, "anchor");
+}
+
 static void
 push_catalog(lua_State *L, const struct catalog *c)
 {
@@ -683,6 +705,7 @@ push_catalog(lua_State *L, const struct catalog *c)
         set_str(L, "id", sec->id);
         set_str(L, "title", sec->title);
         set_str(L, "summary", sec->summary);
+        set_anchor(L, sec->id);
         set_int(L, "level", sec->level);
         lua_createtable(L, (int)sec->n, 0);
         for (size_t k = 0; k < sec->n; k++) {
@@ -695,6 +718,7 @@ push_catalog(lua_State *L, const struct catalog *c)
             set_str(L, "condition", it->condition);
             set_str(L, "applies_from", it->applies_from);
             set_str(L, "applies_from_date", it->applies_from_date);
+            set_anchor(L, it->id);
             set_int(L, "index", (long long)(sec->first + k + 1));
             lua_rawseti(L, -2, (lua_Integer)k + 1);
         }

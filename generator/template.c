@@ -42,7 +42,7 @@ emit_literal(struct buf *lua, const char *s, size_t n)
     if (!n)
         return;
     size_t lines = 0;
-    buf_puts(lua, "_o[#_o+1]=\"");
+    buf_puts(lua, "_n=_n+1 _o[_n]=\"");
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         switch (c) {
@@ -65,7 +65,7 @@ template_compile(const char *path, const char *text, size_t len,
 {
     /* The prologue stays on line 1 so template lines map one to one. */
     buf_puts(lua,
-             "local _ENV,_o=... local _e,_r=_escape,_raw "
+             "local _ENV,_o=... local _n,_e,_r=#_o,_escape,_raw "
              "local function partial(n,v) return _partial(_ENV,n,v) end "
              "local function layout(n,v) _layout(_ENV,n,v) end ");
     size_t i = 0;
@@ -123,7 +123,7 @@ template_compile(const char *path, const char *text, size_t len,
         switch (mode) {
         case '=':
         case '-':
-            buf_puts(lua, mode == '=' ? "_o[#_o+1]=_e(" : "_o[#_o+1]=_r(");
+            buf_puts(lua, mode == '=' ? "_n=_n+1 _o[_n]=_e(" : "_n=_n+1 _o[_n]=_r(");
             buf_add(lua, code, clen);
             buf_puts(lua, ") ");
             break;
@@ -275,6 +275,102 @@ l_escape(lua_State *L)
     return 1;
 }
 
+/* _relurl(from, target): target (a path from the site's root) as seen
+ * from page from. Links with a scheme and bare fragments stay as given.
+ * In C because every link on every page goes through it. */
+static bool
+has_scheme(const char *s)
+{
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+        return false;
+    for (s++; *s; s++) {
+        if (*s == ':')
+            return true;
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+              (*s >= '0' && *s <= '9') || *s == '+' || *s == '.' ||
+              *s == '-'))
+            return false;
+    }
+    return false;
+}
+
+/* Splits s[0..n) at '/' into at most max parts, empty parts dropped. */
+static size_t
+split_path(const char *s, size_t n, const char **part, size_t *len,
+           size_t max)
+{
+    size_t k = 0, i = 0;
+    while (i < n) {
+        while (i < n && s[i] == '/')
+            i++;
+        size_t j = i;
+        while (j < n && s[j] != '/')
+            j++;
+        if (j > i) {
+            if (k == max)
+                return (size_t)-1;
+            part[k] = s + i;
+            len[k++] = j - i;
+        }
+        i = j;
+    }
+    return k;
+}
+
+static int
+l_relurl(lua_State *L)
+{
+    size_t fn = 0, tn;
+    const char *from = lua_isstring(L, 1) ? lua_tolstring(L, 1, &fn) : "";
+    const char *target = lua_isnoneornil(L, 2) ? ""
+                         : luaL_tolstring(L, 2, NULL);
+    tn = strlen(target);
+    if (has_scheme(target) || target[0] == '#') {
+        lua_pushstring(L, target);
+        return 1;
+    }
+    const char *hash = memchr(target, '#', tn);
+    size_t pn = hash ? (size_t)(hash - target) : tn;
+    enum { MAXP = 64 };
+    const char *fp[MAXP], *tp[MAXP];
+    size_t fl[MAXP], tl[MAXP];
+    size_t nf = split_path(from, fn, fp, fl, MAXP);
+    size_t nt = split_path(target, pn, tp, tl, MAXP);
+    if (nf == (size_t)-1 || nt == (size_t)-1)
+        return luaL_error(L, "url(): path '%s' is too deep", target);
+    if (nf > 0)
+        nf--; /* the page's own file name */
+    size_t i = 0;
+    while (i < nf && i + 1 < nt && fl[i] == tl[i] &&
+           !memcmp(fp[i], tp[i], fl[i]))
+        i++;
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    bool any = false;
+    for (size_t k = i; k < nf; k++) {
+        if (any)
+            luaL_addchar(&b, '/');
+        luaL_addstring(&b, "..");
+        any = true;
+    }
+    for (size_t k = i; k < nt; k++) {
+        if (any)
+            luaL_addchar(&b, '/');
+        luaL_addlstring(&b, tp[k], tl[k]);
+        any = true;
+    }
+    if (pn > 0 && target[pn - 1] == '/') {
+        luaL_addchar(&b, '/');
+        any = true;
+    }
+    if (!any)
+        luaL_addstring(&b, "./");
+    if (hash)
+        luaL_addstring(&b, hash);
+    luaL_pushresult(&b);
+    return 1;
+}
+
 /* _raw(v): text as is; nil writes nothing. */
 static int
 l_raw(lua_State *L)
@@ -356,7 +452,7 @@ read_source(lua_State *L, struct template_engine *e, const char *name,
     return buf_detach(&b, len);
 }
 
-/* Lua's parser speaks of the compiled code: "near '_o'" names our output
+/* Lua's parser speaks of the compiled code: "near '_o'" (or '_n') names our output
  * table, and an unclosed block is reported at the end of the file. Say
  * it in the template's terms. May move *line to the block's first line. */
 static char *
@@ -370,7 +466,7 @@ clean_syntax_message(const char *msg, unsigned *line)
         return xasprintf("'%s' is never closed with 'end'", what);
     }
     char *copy = xstrdup(msg);
-    static const char *const internal[] = {" near '_o'", " near '_e'",
+    static const char *const internal[] = {" near '_o'", " near '_n'", " near '_e'",
                                            " near '_r'", " near 'return'",
                                            " near <eof>"};
     for (size_t i = 0; i < sizeof internal / sizeof *internal; i++) {
@@ -568,31 +664,8 @@ static const char prelude[] =
     "  end\n"
     "  return m\n"
     "end\n"
-    "local function split(p)\n"
-    "  local t = {}\n"
-    "  for part in string.gmatch(p, '[^/]+') do t[#t+1] = part end\n"
-    "  return t\n"
-    "end\n"
-    "G.url = function(target)\n"
-    "  target = tostring(target or '')\n"
-    "  if target:match('^%a[%w+.-]*:') or target:sub(1,1) == '#' then\n"
-    "    return target\n"
-    "  end\n"
-    "  local frag = ''\n"
-    "  local h = target:find('#', 1, true)\n"
-    "  if h then frag = target:sub(h); target = target:sub(1, h-1) end\n"
-    "  local from, to = split(current or ''), split(target)\n"
-    "  table.remove(from)\n"
-    "  local i = 1\n"
-    "  while i <= #from and i < #to and from[i] == to[i] do i = i + 1 end\n"
-    "  local parts = {}\n"
-    "  for _ = i, #from do parts[#parts+1] = '..' end\n"
-    "  for j = i, #to do parts[#parts+1] = to[j] end\n"
-    "  local r = table.concat(parts, '/')\n"
-    "  if target:sub(-1) == '/' then r = r .. '/' end\n"
-    "  if r == '' then r = './' end\n"
-    "  return r .. frag\n"
-    "end\n"
+    "local relurl = G._relurl\n"
+    "G.url = function(target) return relurl(current, target) end\n"
     "G.page_path = function() return current end\n"
     "G.chart = function(spec) return G.require('charts').html(spec) end\n"
     "return function(name, ctx, path)\n"
@@ -672,6 +745,8 @@ push_sandbox(lua_State *L)
     lua_setfield(L, -2, "escape");
     lua_pushcfunction(L, l_raw);
     lua_setfield(L, -2, "_raw");
+    lua_pushcfunction(L, l_relurl);
+    lua_setfield(L, -2, "_relurl");
     lua_pushcfunction(L, l_markdown);
     lua_setfield(L, -2, "markdown");
 }

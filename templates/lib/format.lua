@@ -28,10 +28,12 @@ local function separators(locale)
 end
 
 local function group(intpart, sep)
-  local out = intpart:reverse():gsub("(%d%d%d)", "%1" .. sep:reverse())
-  out = out:reverse()
-  if out:sub(1, #sep) == sep then out = out:sub(#sep + 1) end
-  return out
+  local n = #intpart
+  if n <= 3 then return intpart end
+  local head = (n - 1) % 3 + 1
+  local parts = { intpart:sub(1, head) }
+  for i = head + 1, n, 3 do parts[#parts + 1] = intpart:sub(i, i + 2) end
+  return table.concat(parts, sep)
 end
 
 -- number(1234.5, 1) -> "1,234.5" in the site's locale.

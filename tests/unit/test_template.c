@@ -173,6 +173,13 @@ test_url_relative(void **state)
         {"models/a/index.html", "index.html#top", "../../index.html#top"},
         {"pages/x.html", "https://example.org/", "https://example.org/"},
         {"pages/x.html", "#frag", "#frag"},
+        {"pages/x.html", "mailto:a@example.org", "mailto:a@example.org"},
+        {"index.html", "index.html", "index.html"},
+        {"index.html", "", "./"},
+        {"models/a/index.html", "models/", "../../models/"},
+        {"models/a/index.html", "models//a///b.html#x", "b.html#x"},
+        {"models/a/index.html", "1x:y/z", "../../1x:y/z"},
+        {"", "a/b.html", "a/b.html"},
     };
     lua_State *L = template_engine_lua(f->e);
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
