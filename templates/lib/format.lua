@@ -6,11 +6,17 @@ local months = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" }
 
 -- "2025-06-12" -> "12 Jun 2025"; anything else is returned as given.
+-- Pages print the same few dates many times over: remember them.
+local dates = {}
 function M.date(s)
   if type(s) ~= "string" then return s end
+  local r = dates[s]
+  if r then return r end
   local y, m, d = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
   if not y then return s end
-  return string.format("%d %s %s", tonumber(d), months[tonumber(m)], y)
+  r = string.format("%d %s %s", tonumber(d), months[tonumber(m)], y)
+  dates[s] = r
+  return r
 end
 
 -- Separators by locale: en-* 1,234.5; de/fr/es/it/nl 1.234,5 (fr uses a
@@ -37,11 +43,18 @@ local function group(intpart, sep)
 end
 
 -- number(1234.5, 1) -> "1,234.5" in the site's locale.
+local seps, formats = {}, {}
 function M.number(x, decimals, locale)
   if type(x) ~= "number" then return tostring(x or "") end
   if x ~= x or x == math.huge or x == -math.huge then return "n/a" end
-  local thousands, point = separators(locale or (site and site.locale))
-  local s = string.format("%." .. (decimals or 0) .. "f", math.abs(x))
+  locale = locale or (site and site.locale) or "en-GB"
+  local sep = seps[locale]
+  if not sep then sep = { separators(locale) }; seps[locale] = sep end
+  local thousands, point = sep[1], sep[2]
+  decimals = decimals or 0
+  local f = formats[decimals]
+  if not f then f = "%." .. decimals .. "f"; formats[decimals] = f end
+  local s = string.format(f, math.abs(x))
   local int, frac = s:match("^(%d+)%.?(%d*)$")
   local r = group(int, thousands)
   if frac and #frac > 0 then r = r .. point .. frac end

@@ -111,8 +111,11 @@ end
 
 -- The kind of an item (a table from M.KINDS). Raises an error for an item
 -- of no kind or of two kinds, which the generator has already refused.
+local kinds_seen = setmetatable({}, { __mode = "k" })
+
 function M.kind_of(item)
-  local found
+  local found = kinds_seen[item]
+  if found then return found end
   for _, s in ipairs(M.SIGNATURE) do
     if item[s[1]] ~= nil then
       local k = M.KIND[s[2]]
@@ -124,6 +127,7 @@ function M.kind_of(item)
     end
   end
   if not found then error("item " .. item_name(item) .. " is of no kind", 2) end
+  kinds_seen[item] = found
   return found
 end
 
@@ -520,12 +524,15 @@ end
 -- Every computed figure, per scenario, for finance to pull. Keys come in a
 -- fixed order; numbers are written in full (whole numbers without a
 -- decimal point), a missing figure as null beside its note.
+local JSON_ESCAPES = { ['"'] = '\\"', ['\\'] = '\\\\', ['\n'] = '\\n',
+                       ['\r'] = '\\r', ['\t'] = '\\t' }
+local function jescape(c)
+  return JSON_ESCAPES[c] or string.format("\\u%04x", c:byte())
+end
 local function jstr(s)
-  return '"' .. tostring(s):gsub('[%c"\\]', function(c)
-    local named = { ['"'] = '\\"', ['\\'] = '\\\\', ['\n'] = '\\n',
-                    ['\r'] = '\\r', ['\t'] = '\\t' }
-    return named[c] or string.format("\\u%04x", c:byte())
-  end) .. '"'
+  s = tostring(s)
+  if not s:find('[%c"\\]') then return '"' .. s .. '"' end
+  return '"' .. s:gsub('[%c"\\]', jescape) .. '"'
 end
 
 local function jnum(x)
