@@ -21,10 +21,19 @@ struct chunk {
 
 struct arena {
     struct chunk *head;
-    size_t total;
     size_t next_size; /* chunks grow from 64 KiB to 2 MiB */
-    pthread_mutex_t lock; /* models load on several threads */
+    unsigned long id; /* tells this arena from a freed one at its address */
+    pthread_mutex_t lock; /* over the chunk list */
 };
+
+/* Each thread bumps through a chunk of its own, so loading models on
+ * several threads takes the lock once per chunk, not once per node. The
+ * id, never reused, keeps a thread from touching a freed arena's chunk. */
+static unsigned long arena_ids;
+static _Thread_local struct {
+    unsigned long id;
+    struct chunk *c;
+} mine;
 
 #define ARENA_CHUNK (64 * 1024)
 #define ARENA_HUGE (2 * 1024 * 1024)
@@ -34,6 +43,7 @@ arena_new(void)
 {
     struct arena *a = xcalloc(1, sizeof(struct arena));
     a->next_size = ARENA_CHUNK;
+    a->id = __atomic_add_fetch(&arena_ids, 1, __ATOMIC_RELAXED);
     pthread_mutex_init(&a->lock, NULL);
     return a;
 }
@@ -98,27 +108,28 @@ arena_alloc(struct arena *a, size_t n)
     n = (n + align - 1) / align * align;
     if (n == 0)
         n = align;
-    pthread_mutex_lock(&a->lock);
-    struct chunk *c = a->head;
+    struct chunk *c = mine.id == a->id ? mine.c : NULL;
     if (!c || c->size - c->used < n) {
+        pthread_mutex_lock(&a->lock);
         bool big = n > a->next_size / 4;
-        c = chunk_new(big ? n : a->next_size - sizeof(struct chunk));
+        struct chunk *fresh =
+            chunk_new(big ? n : a->next_size - sizeof(struct chunk));
         if (!big && a->next_size < ARENA_HUGE)
             a->next_size *= 2;
-        if (big && a->head) {
-            /* A big block gets its own chunk behind the current one, so
-             * the current chunk's free space is not wasted. */
-            c->next = a->head->next;
-            a->head->next = c;
-        } else {
-            c->next = a->head;
-            a->head = c;
+        fresh->next = a->head;
+        a->head = fresh;
+        pthread_mutex_unlock(&a->lock);
+        if (big) {
+            /* a big block gets a chunk of its own, and the thread keeps
+             * the free space of its current one */
+            fresh->used = n;
+            return fresh->data;
         }
+        mine.id = a->id;
+        mine.c = c = fresh;
     }
     void *p = (char *)c->data + c->used;
     c->used += n;
-    a->total += n;
-    pthread_mutex_unlock(&a->lock);
     return p; /* chunks are zeroed when made */
 }
 
@@ -156,5 +167,8 @@ arena_printf(struct arena *a, const char *fmt, ...)
 size_t
 arena_used(const struct arena *a)
 {
-    return a->total;
+    size_t n = 0;
+    for (const struct chunk *c = a->head; c; c = c->next)
+        n += c->used;
+    return n;
 }

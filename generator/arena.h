@@ -19,7 +19,7 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Bytes handed out so far (for the memory report). */
+/* Bytes handed out so far; only while no other thread allocates. */
 size_t arena_used(const struct arena *a);
 
 #endif

@@ -195,38 +195,63 @@ file_size(const char *path)
     return stat(path, &st) == 0 ? st.st_size : -1;
 }
 
+
+struct typed_name {
+    char *name;
+    unsigned char type;
+};
+
 static int
-name_cmp(const void *a, const void *b)
+typed_cmp(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const struct typed_name *)a)->name,
+                  ((const struct typed_name *)b)->name);
 }
 
 char **
-file_list(const char *dir, bool hidden, size_t *count)
+file_list_typed(const char *dir, bool hidden, size_t *count,
+                unsigned char **types)
 {
     DIR *dp = opendir(dir);
     if (!dp)
         return NULL;
     size_t n = 0, cap = 16;
-    char **v = xmalloc(cap * sizeof *v);
+    struct typed_name *v = xmalloc(cap * sizeof *v);
     struct dirent *e;
     while ((e = readdir(dp))) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         if (!hidden && e->d_name[0] == '.')
             continue;
-        if (n + 1 >= cap) {
+        if (n == cap) {
             cap *= 2;
             v = xrealloc(v, cap * sizeof *v);
         }
-        v[n++] = xstrdup(e->d_name);
+        v[n].name = xstrdup(e->d_name);
+        v[n++].type = e->d_type;
     }
     closedir(dp);
-    qsort(v, n, sizeof *v, name_cmp);
-    v[n] = NULL;
+    qsort(v, n, sizeof *v, typed_cmp);
+    char **names = xmalloc((n + 1) * sizeof *names);
+    unsigned char *t = types ? xmalloc(n ? n : 1) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        names[i] = v[i].name;
+        if (t)
+            t[i] = v[i].type;
+    }
+    names[n] = NULL;
+    free(v);
+    if (types)
+        *types = t;
     if (count)
         *count = n;
-    return v;
+    return names;
+}
+
+char **
+file_list(const char *dir, bool hidden, size_t *count)
+{
+    return file_list_typed(dir, hidden, count, NULL);
 }
 
 void

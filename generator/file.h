@@ -40,6 +40,12 @@ off_t file_size(const char *path);
  * frees with file_list_free(), or NULL when dir cannot be opened. */
 char **file_list(const char *dir, bool hidden, size_t *count);
 void file_list_free(char **names);
+/* The same, with each entry's type from the folder itself where the file
+ * system records it (DT_REG, DT_DIR, DT_LNK; DT_UNKNOWN otherwise), so a
+ * walk needs no stat per file. types[i] belongs to names[i]; the caller
+ * frees types with free(). */
+char **file_list_typed(const char *dir, bool hidden, size_t *count,
+                       unsigned char **types);
 
 /* True when path, after resolving symlinks and "..", lies inside root (an
  * absolute, resolved directory). A path that does not exist is judged by

@@ -529,6 +529,7 @@ enum job_kind {
     JOB_FRAMEWORK,
     JOB_CROSSWALK,
     JOB_PAGE,
+    JOB_SEARCH,
     JOB_MODEL_PDF,
     JOB_VALUE_PDF,
 };
@@ -891,6 +892,19 @@ run_job(struct template_engine *e, const struct run *r, const struct job *j,
         return cached_job(e, r, "pdf", j->index, st, job_model_pdfs);
     case JOB_VALUE_PDF:
         return r->has_value ? job_value_report(e, r, st) : 0;
+    case JOB_SEARCH: {
+        /* the largest single file: written while the pages render */
+        struct buf json, js;
+        buf_init(&json);
+        buf_init(&js);
+        search_index(p, &json, &js);
+        if (write_out(r->outdir, "search-index.json", &json, r->d, st) < 0 ||
+            write_out(r->outdir, "search-index.js", &js, r->d, st) < 0)
+            rc = -1;
+        buf_release(&json);
+        buf_release(&js);
+        return rc;
+    }
     case JOB_PAGE:
         rel = xasprintf("pages/%s.html", p->pages[j->index].slug);
         push_ctx(L, rel, "page");
@@ -1168,7 +1182,7 @@ site_render(const struct project *p, const char *outdir,
         r.has_value |= p->models[i].value != NULL;
     size_t nsingles = sizeof singles / sizeof *singles;
     r.jobs = xcalloc(nsingles + 2 * p->nmodels + p->nused + p->ncrosswalks +
-                         p->npages + 2,
+                         p->npages + 3,
                      sizeof *r.jobs);
     /* PDFs first: they are the longest jobs, so workers balance better */
     if (o->pdf) {
@@ -1176,7 +1190,9 @@ site_render(const struct project *p, const char *outdir,
         for (size_t i = 0; i < p->nmodels; i++)
             r.jobs[r.njobs++] = (struct job){JOB_MODEL_PDF, i};
     }
-    /* portfolio pages first: they are the slowest single jobs */
+    /* then the search index and the portfolio pages: the slowest single
+     * jobs */
+    r.jobs[r.njobs++] = (struct job){JOB_SEARCH, 0};
     for (size_t i = 0; i < nsingles; i++)
         r.jobs[r.njobs++] = (struct job){JOB_SINGLE, i};
     for (size_t i = 0; i < p->nused; i++)
@@ -1233,17 +1249,6 @@ site_render(const struct project *p, const char *outdir,
     cache_release(&old_cache);
     cache_release(&new_cache);
 
-    {
-        struct buf json, js;
-        buf_init(&json);
-        buf_init(&js);
-        search_index(p, &json, &js);
-        if (write_out(outdir, "search-index.json", &json, d, st) < 0 ||
-            write_out(outdir, "search-index.js", &js, d, st) < 0)
-            rc = -1;
-        buf_release(&json);
-        buf_release(&js);
-    }
 
     /* Assets overlay like templates: copy the built-in theme's first, then
      * the project's own over them. */
