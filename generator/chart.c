@@ -9,6 +9,7 @@
 #include "chart.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1248,6 +1249,7 @@ struct draw {
     struct rect canvas; /* inside the padding */
     struct rect area;   /* what the header and legend left */
     struct buf *svg_text; /* SVG: text goes here as <text>, not glyphs */
+    struct svgpen *svg;   /* SVG: shapes go here; else to cr */
 };
 
 static struct color
@@ -1262,22 +1264,600 @@ series_color(const struct chart *c, size_t i)
     return c->theme.palette[i % c->theme.npalette];
 }
 
+/* {====================================================================
+ * Pen: every shape goes through these. With a cairo context they draw
+ * with cairo (PDF pages, PNG tests); for a page's SVG they write the SVG
+ * elements themselves, which costs a fraction of cairo's SVG surface
+ * (no second pass over its output to renumber ids and move styles into
+ * attributes). Coordinates are transformed as cairo would, so both
+ * targets place everything at the same spot. */
+
+#define PEN_DEPTH 16
+
+struct pen_state {
+    struct color col;
+    unsigned gradient; /* fill with gradient <prefix>-N, not col */
+    double width;
+    double dash[4];
+    int ndash;
+    cairo_line_cap_t cap;
+    cairo_line_join_t join;
+    cairo_matrix_t m;
+    int groups; /* clip groups opened since the matching save */
+};
+
+struct svgpen {
+    struct buf *out;
+    struct buf path;
+    bool has_point;
+    size_t move_at; /* where the last 'M' starts in path */
+    bool drawn;     /* a segment since that 'M' */
+    double px, py; /* current point, device space */
+    double sx, sy; /* start of the subpath, for close */
+    struct pen_state st, stack[PEN_DEPTH];
+    int depth;
+    const char *pfx;
+    unsigned next_id;
+};
+
 static void
-set_color(cairo_t *cr, struct color col)
+svgpen_init(struct svgpen *s, struct buf *out, const char *pfx)
 {
-    cairo_set_source_rgba(cr, col.r, col.g, col.b, col.a);
+    memset(s, 0, sizeof *s);
+    s->out = out;
+    buf_init(&s->path);
+    s->pfx = pfx;
+    s->st.col = (struct color){0, 0, 0, 1};
+    s->st.width = 2; /* cairo's default */
+    s->st.cap = CAIRO_LINE_CAP_BUTT;
+    s->st.join = CAIRO_LINE_JOIN_MITER;
+    cairo_matrix_init_identity(&s->st.m);
+}
+
+static void
+svgpen_finish(struct svgpen *s)
+{
+    for (;;) {
+        for (; s->st.groups > 0; s->st.groups--)
+            buf_puts(s->out, "</g>\n");
+        if (s->depth == 0)
+            break;
+        s->st = s->stack[--s->depth];
+    }
+    buf_release(&s->path);
+}
+
+/* A coordinate to hundredths with no trailing zeros: "12.5", "-3", "0". */
+static void
+num2(struct buf *b, double v)
+{
+    if (!isfinite(v))
+        v = 0;
+    long long n = llround(v * 100);
+    if (n < 0) {
+        buf_putc(b, '-');
+        n = -n;
+    }
+    char tmp[32];
+    int len = snprintf(tmp, sizeof tmp, "%lld", n / 100);
+    buf_add(b, tmp, (size_t)len);
+    int frac = (int)(n % 100);
+    if (frac) {
+        buf_putc(b, '.');
+        buf_putc(b, (char)('0' + frac / 10));
+        if (frac % 10)
+            buf_putc(b, (char)('0' + frac % 10));
+    }
+}
+
+static void
+hex_color(struct buf *b, struct color c)
+{
+    static const char hx[] = "0123456789abcdef";
+    double v[3] = {c.r, c.g, c.b};
+    buf_putc(b, '#');
+    for (int i = 0; i < 3; i++) {
+        int k = (int)lround(fmin(fmax(v[i], 0), 1) * 255);
+        buf_putc(b, hx[k >> 4]);
+        buf_putc(b, hx[k & 15]);
+    }
+}
+
+static void
+pt(struct buf *b, double x, double y)
+{
+    num2(b, x);
+    buf_putc(b, ' ');
+    num2(b, y);
+}
+
+static void
+pen_set_source_rgba(struct draw *d, double r, double g, double b, double a)
+{
+    if (!d->svg) {
+        cairo_set_source_rgba(d->cr, r, g, b, a);
+        return;
+    }
+    d->svg->st.col = (struct color){r, g, b, a};
+    d->svg->st.gradient = 0;
+}
+
+static void
+set_color(struct draw *d, struct color col)
+{
+    pen_set_source_rgba(d, col.r, col.g, col.b, col.a);
+}
+
+static void
+pen_set_line_width(struct draw *d, double w)
+{
+    if (d->svg)
+        d->svg->st.width = w;
+    else
+        cairo_set_line_width(d->cr, w);
+}
+
+static void
+pen_set_line_cap(struct draw *d, cairo_line_cap_t cap)
+{
+    if (d->svg)
+        d->svg->st.cap = cap;
+    else
+        cairo_set_line_cap(d->cr, cap);
+}
+
+static void
+pen_set_line_join(struct draw *d, cairo_line_join_t join)
+{
+    if (d->svg)
+        d->svg->st.join = join;
+    else
+        cairo_set_line_join(d->cr, join);
+}
+
+static void
+pen_set_dash(struct draw *d, const double *dash, int n, double offset)
+{
+    if (!d->svg) {
+        cairo_set_dash(d->cr, dash, n, offset);
+        return;
+    }
+    struct pen_state *st = &d->svg->st;
+    st->ndash = n > 4 ? 4 : n;
+    for (int i = 0; i < st->ndash; i++)
+        st->dash[i] = dash[i];
+}
+
+static void
+pen_save(struct draw *d)
+{
+    if (!d->svg) {
+        cairo_save(d->cr);
+        return;
+    }
+    struct svgpen *s = d->svg;
+    if (s->depth < PEN_DEPTH) {
+        s->stack[s->depth++] = s->st;
+        s->st.groups = 0;
+    }
+}
+
+static void
+pen_restore(struct draw *d)
+{
+    if (!d->svg) {
+        cairo_restore(d->cr);
+        return;
+    }
+    struct svgpen *s = d->svg;
+    for (; s->st.groups > 0; s->st.groups--)
+        buf_puts(s->out, "</g>\n");
+    if (s->depth > 0)
+        s->st = s->stack[--s->depth];
+}
+
+static void
+pen_translate(struct draw *d, double x, double y)
+{
+    if (d->svg)
+        cairo_matrix_translate(&d->svg->st.m, x, y);
+    else
+        cairo_translate(d->cr, x, y);
+}
+
+static void
+pen_rotate(struct draw *d, double a)
+{
+    if (d->svg)
+        cairo_matrix_rotate(&d->svg->st.m, a);
+    else
+        cairo_rotate(d->cr, a);
+}
+
+static void
+pen_get_matrix(struct draw *d, cairo_matrix_t *m)
+{
+    if (d->svg)
+        *m = d->svg->st.m;
+    else
+        cairo_get_matrix(d->cr, m);
+}
+
+static void
+pen_user_to_device(struct draw *d, double *x, double *y)
+{
+    if (d->svg)
+        cairo_matrix_transform_point(&d->svg->st.m, x, y);
+    else
+        cairo_user_to_device(d->cr, x, y);
+}
+
+static void
+pen_device_to_user(struct draw *d, double *x, double *y)
+{
+    if (!d->svg) {
+        cairo_device_to_user(d->cr, x, y);
+        return;
+    }
+    cairo_matrix_t inv = d->svg->st.m;
+    if (cairo_matrix_invert(&inv) == CAIRO_STATUS_SUCCESS)
+        cairo_matrix_transform_point(&inv, x, y);
+}
+
+static void
+pen_new_path(struct draw *d)
+{
+    if (!d->svg) {
+        cairo_new_path(d->cr);
+        return;
+    }
+    buf_reset(&d->svg->path);
+    d->svg->has_point = false;
+}
+
+static void
+pen_new_sub_path(struct draw *d)
+{
+    if (d->svg)
+        d->svg->has_point = false;
+    else
+        cairo_new_sub_path(d->cr);
+}
+
+static void
+svg_move(struct svgpen *s, double x, double y)
+{
+    cairo_matrix_transform_point(&s->st.m, &x, &y);
+    /* as in cairo, a move with nothing drawn after it leaves no trace */
+    if (s->has_point && !s->drawn)
+        s->path.data[s->path.len = s->move_at] = '\0';
+    s->move_at = s->path.len;
+    s->drawn = false;
+    if (s->path.len)
+        buf_putc(&s->path, ' ');
+    buf_putc(&s->path, 'M');
+    pt(&s->path, x, y);
+    s->px = s->sx = x;
+    s->py = s->sy = y;
+    s->has_point = true;
+}
+
+static void
+pen_move_to(struct draw *d, double x, double y)
+{
+    if (d->svg)
+        svg_move(d->svg, x, y);
+    else
+        cairo_move_to(d->cr, x, y);
+}
+
+static void
+pen_line_to(struct draw *d, double x, double y)
+{
+    if (!d->svg) {
+        cairo_line_to(d->cr, x, y);
+        return;
+    }
+    struct svgpen *s = d->svg;
+    if (!s->has_point) {
+        svg_move(s, x, y);
+        return;
+    }
+    cairo_matrix_transform_point(&s->st.m, &x, &y);
+    buf_puts(&s->path, " L");
+    pt(&s->path, x, y);
+    s->drawn = true;
+    s->px = x;
+    s->py = y;
+}
+
+static void
+pen_close_path(struct svgpen *s)
+{
+    buf_puts(&s->path, " Z");
+    s->drawn = true;
+    s->px = s->sx;
+    s->py = s->sy;
+}
+
+static void
+pen_rectangle(struct draw *d, double x, double y, double w, double h)
+{
+    if (!d->svg) {
+        cairo_rectangle(d->cr, x, y, w, h);
+        return;
+    }
+    struct svgpen *s = d->svg;
+    svg_move(s, x, y);
+    pen_line_to(d, x + w, y);
+    pen_line_to(d, x + w, y + h);
+    pen_line_to(d, x, y + h);
+    pen_close_path(s);
+}
+
+/* cairo_arc as cubic Béziers of at most a quarter turn each. */
+static void
+pen_arc(struct draw *d, double xc, double yc, double r, double a1, double a2)
+{
+    if (!d->svg) {
+        cairo_arc(d->cr, xc, yc, r, a1, a2);
+        return;
+    }
+    struct svgpen *s = d->svg;
+    while (a2 < a1)
+        a2 += 2 * M_PI;
+    double x0 = xc + r * cos(a1), y0 = yc + r * sin(a1);
+    if (s->has_point)
+        pen_line_to(d, x0, y0);
+    else
+        svg_move(s, x0, y0);
+    int n = (int)ceil((a2 - a1) / (M_PI / 2) - 1e-9);
+    if (n < 1)
+        return;
+    double step = (a2 - a1) / n, k = 4.0 / 3.0 * tan(step / 4);
+    for (int i = 0; i < n; i++) {
+        double a = a1 + i * step, b = a + step;
+        double ca = cos(a), sa = sin(a), cb = cos(b), sb = sin(b);
+        double p[6] = {xc + r * (ca - k * sa), yc + r * (sa + k * ca),
+                       xc + r * (cb + k * sb), yc + r * (sb - k * cb),
+                       xc + r * cb,            yc + r * sb};
+        buf_puts(&s->path, " C");
+        s->drawn = true;
+        for (int j = 0; j < 6; j += 2) {
+            cairo_matrix_transform_point(&s->st.m, &p[j], &p[j + 1]);
+            if (j)
+                buf_putc(&s->path, ' ');
+            pt(&s->path, p[j], p[j + 1]);
+        }
+        s->px = p[4];
+        s->py = p[5];
+    }
+}
+
+static void
+svg_paint_attrs(struct svgpen *s, bool stroke)
+{
+    struct buf *o = s->out;
+    const struct pen_state *st = &s->st;
+    if (!stroke && st->gradient) {
+        buf_printf(o, " fill=\"url(#%s-%u)\"", s->pfx, st->gradient);
+        return;
+    }
+    buf_puts(o, stroke ? " fill=\"none\" stroke=\"" : " fill=\"");
+    hex_color(o, st->col);
+    buf_putc(o, '"');
+    if (st->col.a < 1) {
+        buf_puts(o, stroke ? " stroke-opacity=\"" : " fill-opacity=\"");
+        num2(o, fmax(st->col.a, 0));
+        buf_putc(o, '"');
+    }
+    if (!stroke)
+        return;
+    buf_puts(o, " stroke-width=\"");
+    num2(o, st->width);
+    buf_putc(o, '"');
+    if (st->ndash) {
+        buf_puts(o, " stroke-dasharray=\"");
+        for (int i = 0; i < st->ndash; i++) {
+            if (i)
+                buf_putc(o, ' ');
+            num2(o, st->dash[i]);
+        }
+        buf_putc(o, '"');
+    }
+    if (st->cap == CAIRO_LINE_CAP_ROUND)
+        buf_puts(o, " stroke-linecap=\"round\"");
+    else if (st->cap == CAIRO_LINE_CAP_SQUARE)
+        buf_puts(o, " stroke-linecap=\"square\"");
+    if (st->join == CAIRO_LINE_JOIN_ROUND)
+        buf_puts(o, " stroke-linejoin=\"round\"");
+    else if (st->join == CAIRO_LINE_JOIN_BEVEL)
+        buf_puts(o, " stroke-linejoin=\"bevel\"");
+}
+
+static void
+svg_paint(struct draw *d, bool stroke)
+{
+    struct svgpen *s = d->svg;
+    if (s->has_point && !s->drawn)
+        s->path.data[s->path.len = s->move_at] = '\0';
+    if (s->path.len) {
+        buf_puts(s->out, "<path d=\"");
+        buf_add(s->out, s->path.data, s->path.len);
+        buf_putc(s->out, '"');
+        svg_paint_attrs(s, stroke);
+        buf_puts(s->out, "/>\n");
+    }
+    pen_new_path(d);
+}
+
+static void
+pen_fill(struct draw *d)
+{
+    if (d->svg)
+        svg_paint(d, false);
+    else
+        cairo_fill(d->cr);
+}
+
+static void
+pen_stroke(struct draw *d)
+{
+    if (d->svg)
+        svg_paint(d, true);
+    else
+        cairo_stroke(d->cr);
+}
+
+/* Clips what follows, up to the matching restore, to the current path. */
+static void
+pen_clip(struct draw *d)
+{
+    if (!d->svg) {
+        cairo_clip(d->cr);
+        return;
+    }
+    struct svgpen *s = d->svg;
+    unsigned id = ++s->next_id;
+    buf_printf(s->out, "<defs><clipPath id=\"%s-%u\"><path d=\"", s->pfx, id);
+    buf_add(s->out, s->path.data, s->path.len);
+    buf_printf(s->out, "\"/></clipPath></defs>\n<g clip-path=\"url(#%s-%u)\">\n",
+               s->pfx, id);
+    s->st.groups++;
+    pen_new_path(d);
+}
+
+/* Fills rectangle x, y, w, h with a left-to-right gradient of n stops. */
+static void
+pen_gradient_rect(struct draw *d, double x, double y, double w, double h,
+                  const struct color *stops, int n)
+{
+    if (!d->svg) {
+        cairo_pattern_t *pat = cairo_pattern_create_linear(x, 0, x + w, 0);
+        for (int i = 0; i < n; i++)
+            cairo_pattern_add_color_stop_rgb(pat, i / (double)(n - 1),
+                                             stops[i].r, stops[i].g,
+                                             stops[i].b);
+        cairo_set_source(d->cr, pat);
+        cairo_rectangle(d->cr, x, y, w, h);
+        cairo_fill(d->cr);
+        cairo_pattern_destroy(pat);
+        return;
+    }
+    struct svgpen *s = d->svg;
+    unsigned id = ++s->next_id;
+    double x0 = x, y0 = 0, x1 = x + w, y1 = 0;
+    cairo_matrix_transform_point(&s->st.m, &x0, &y0);
+    cairo_matrix_transform_point(&s->st.m, &x1, &y1);
+    buf_printf(s->out, "<defs><linearGradient id=\"%s-%u\" "
+                       "gradientUnits=\"userSpaceOnUse\" x1=\"", s->pfx, id);
+    num2(s->out, x0);
+    buf_puts(s->out, "\" y1=\"");
+    num2(s->out, y0);
+    buf_puts(s->out, "\" x2=\"");
+    num2(s->out, x1);
+    buf_puts(s->out, "\" y2=\"");
+    num2(s->out, y1);
+    buf_puts(s->out, "\">");
+    for (int i = 0; i < n; i++) {
+        buf_printf(s->out, "<stop offset=\"%.3g\" stop-color=\"",
+                   i / (double)(n - 1));
+        hex_color(s->out, stops[i]);
+        buf_puts(s->out, "\"/>");
+    }
+    buf_puts(s->out, "</linearGradient></defs>\n");
+    struct pen_state keep = s->st;
+    s->st.gradient = id;
+    pen_rectangle(d, x, y, w, h);
+    pen_fill(d);
+    s->st = keep;
+}
+
+/* }==================================================================== */
+
+/* Shaping text with Pango is most of what a chart costs, and charts
+ * repeat their texts: tick labels, legends, titles, the "Hg" that sets
+ * the line height. Each thread keeps one context and the layouts it made,
+ * keyed by font, box and text; layouts are never changed once made. The
+ * cache is emptied when it grows past TEXT_CACHE_MAX. */
+#define TEXT_CACHE_MAX 4096
+
+struct text_cache {
+    PangoContext *pc;
+    GHashTable *layouts; /* key (owned) -> PangoLayout (one reference) */
+};
+
+static pthread_key_t text_cache_key;
+static pthread_once_t text_cache_once = PTHREAD_ONCE_INIT;
+
+static void
+text_cache_free(void *p)
+{
+    struct text_cache *tc = p;
+    g_hash_table_destroy(tc->layouts);
+    g_object_unref(tc->pc);
+    free(tc);
+}
+
+static void
+text_cache_make_key(void)
+{
+    pthread_key_create(&text_cache_key, text_cache_free);
+}
+
+static struct text_cache *
+text_cache(void)
+{
+    pthread_once(&text_cache_once, text_cache_make_key);
+    struct text_cache *tc = pthread_getspecific(text_cache_key);
+    if (tc)
+        return tc;
+    tc = xcalloc(1, sizeof *tc);
+    /* A context from the font map, not from a cairo context: the layout
+     * must not depend on the target surface or its transformation. */
+    tc->pc = pango_font_map_create_context(pango_cairo_font_map_get_default());
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    pango_cairo_context_set_font_options(tc->pc, fo);
+    cairo_font_options_destroy(fo);
+    pango_context_set_round_glyph_positions(tc->pc, FALSE);
+    pango_context_set_language(tc->pc, pango_language_from_string("en"));
+    tc->layouts = g_hash_table_new_full(g_str_hash, g_str_equal, free,
+                                        g_object_unref);
+    pthread_setspecific(text_cache_key, tc);
+    return tc;
 }
 
 static PangoLayout *
 text_new(struct draw *d, enum font_role f, const char *s, double width,
          int lines, PangoAlignment align)
 {
-    PangoLayout *l = pango_layout_new(d->pc);
-    pango_layout_set_font_description(l, d->fd[f]);
+    if (!s)
+        s = "";
+    const PangoFontDescription *fd = d->fd[f];
+    struct buf key;
+    buf_init(&key);
+    buf_printf(&key, "%s|%d|%d|%d|%d|%d|%d|",
+               pango_font_description_get_family(fd),
+               pango_font_description_get_size(fd),
+               (int)pango_font_description_get_weight(fd),
+               width >= 0 ? (int)(fmax(width, 1) * PANGO_SCALE) : -1, lines,
+               (int)align, (int)strlen(s));
+    buf_puts(&key, s);
+    struct text_cache *tc = text_cache();
+    PangoLayout *l = g_hash_table_lookup(tc->layouts, key.data);
+    if (l) {
+        buf_release(&key);
+        return g_object_ref(l);
+    }
+    l = pango_layout_new(tc->pc);
+    pango_layout_set_font_description(l, fd);
     /* Alignment stays as asked even for right-to-left paragraphs, so
      * measured widths place the text where expected. */
     pango_layout_set_auto_dir(l, FALSE);
-    pango_layout_set_text(l, s ? s : "", -1);
+    pango_layout_set_text(l, s, -1);
     if (width >= 0) {
         pango_layout_set_width(l, (int)(fmax(width, 1) * PANGO_SCALE));
         pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
@@ -1287,6 +1867,9 @@ text_new(struct draw *d, enum font_role f, const char *s, double width,
         }
     }
     pango_layout_set_alignment(l, align);
+    if (g_hash_table_size(tc->layouts) >= TEXT_CACHE_MAX)
+        g_hash_table_remove_all(tc->layouts);
+    g_hash_table_insert(tc->layouts, buf_detach(&key, NULL), g_object_ref(l));
     return l;
 }
 
@@ -1314,14 +1897,7 @@ text_width(struct draw *d, enum font_role f, const char *s)
 static void
 svg_num(struct buf *b, double v)
 {
-    if (fabs(v) < 0.005)
-        v = 0;
-    buf_printf(b, "%.2f", v);
-    /* "12.50" -> "12.5", "12.00" -> "12" */
-    while (b->len && b->data[b->len - 1] == '0')
-        b->data[--b->len] = '\0';
-    if (b->len && b->data[b->len - 1] == '.')
-        b->data[--b->len] = '\0';
+    num2(b, v);
 }
 
 /* The longest prefix of s[0..n) that fits width with an ellipsis after
@@ -1383,7 +1959,7 @@ svg_text_show(struct draw *d, PangoLayout *l, double x, double y,
     double size = pango_font_description_get_size(fd) / (double)PANGO_SCALE;
     bool bold = pango_font_description_get_weight(fd) >= PANGO_WEIGHT_BOLD;
     cairo_matrix_t mx;
-    cairo_get_matrix(d->cr, &mx);
+    pen_get_matrix(d, &mx);
     bool plain = mx.xx == 1 && mx.yy == 1 && mx.xy == 0 && mx.yx == 0;
     bool ell = pango_layout_is_ellipsized(l);
     int nlines = pango_layout_get_line_count(l);
@@ -1448,10 +2024,9 @@ svg_text_show(struct draw *d, PangoLayout *l, double x, double y,
         buf_puts(o, "\"");
         if (bold)
             buf_puts(o, " font-weight=\"bold\"");
-        buf_printf(o, " fill=\"#%02x%02x%02x\"",
-                   (int)lround(fmin(fmax(col.r, 0), 1) * 255),
-                   (int)lround(fmin(fmax(col.g, 0), 1) * 255),
-                   (int)lround(fmin(fmax(col.b, 0), 1) * 255));
+        buf_puts(o, " fill=\"");
+        hex_color(o, col);
+        buf_putc(o, '"');
         if (col.a < 1)
             buf_printf(o, " fill-opacity=\"%.2f\"", fmax(col.a, 0));
         buf_puts(o, " textLength=\"");
@@ -1471,8 +2046,8 @@ text_show(struct draw *d, PangoLayout *l, double x, double y, struct color col)
         svg_text_show(d, l, x, y, col);
         return;
     }
-    set_color(d->cr, col);
-    cairo_move_to(d->cr, x, y);
+    set_color(d, col);
+    pen_move_to(d, x, y);
     pango_cairo_show_layout(d->cr, l);
 }
 
@@ -1495,17 +2070,7 @@ draw_init(struct draw *d, const struct chart *c, cairo_t *cr, double x,
     memset(d, 0, sizeof *d);
     d->c = c;
     d->cr = cr;
-    /* A context from the font map, not from cr: the layout must not
-     * depend on the target surface or its transformation. */
-    d->pc = pango_font_map_create_context(pango_cairo_font_map_get_default());
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
-    pango_cairo_context_set_font_options(d->pc, fo);
-    cairo_font_options_destroy(fo);
-    pango_context_set_round_glyph_positions(d->pc, FALSE);
-    pango_context_set_language(d->pc, pango_language_from_string("en"));
+    d->pc = g_object_ref(text_cache()->pc);
     const struct theme *t = &c->theme;
     double sizes[F_COUNT] = {t->title_size, t->subtitle_size, t->label_size,
                              t->label_size * 0.9, t->title_size * 1.6};
@@ -1583,22 +2148,22 @@ struct legend_item {
 };
 
 static void
-set_dash(cairo_t *cr, int dash)
+set_dash(struct draw *d, int dash)
 {
     static const double dashed[] = {6, 3}, dotted[] = {1, 3},
                         dashdot[] = {6, 3, 1, 3};
     switch (dash % 4) {
     case 1:
-        cairo_set_dash(cr, dashed, 2, 0);
+        pen_set_dash(d, dashed, 2, 0);
         break;
     case 2:
-        cairo_set_dash(cr, dotted, 2, 0);
+        pen_set_dash(d, dotted, 2, 0);
         break;
     case 3:
-        cairo_set_dash(cr, dashdot, 4, 0);
+        pen_set_dash(d, dashdot, 4, 0);
         break;
     default:
-        cairo_set_dash(cr, NULL, 0, 0);
+        pen_set_dash(d, NULL, 0, 0);
     }
 }
 
@@ -1606,27 +2171,26 @@ static void
 draw_swatch(struct draw *d, const struct legend_item *it, double x, double y,
             double h)
 {
-    cairo_t *cr = d->cr;
-    set_color(cr, it->color);
+    set_color(d, it->color);
     if (it->kind == SW_LINE) {
-        cairo_save(cr);
-        cairo_set_line_width(cr, 2);
-        cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-        set_dash(cr, it->dash);
-        cairo_move_to(cr, x + 1, y + h / 2);
-        cairo_line_to(cr, x + 15, y + h / 2);
-        cairo_stroke(cr);
-        cairo_restore(cr);
+        pen_save(d);
+        pen_set_line_width(d, 2);
+        pen_set_line_cap(d, CAIRO_LINE_CAP_ROUND);
+        set_dash(d, it->dash);
+        pen_move_to(d, x + 1, y + h / 2);
+        pen_line_to(d, x + 15, y + h / 2);
+        pen_stroke(d);
+        pen_restore(d);
     } else {
-        cairo_rectangle(cr, x + 1, y + h / 2 - 5, 10, 10);
-        cairo_fill(cr);
+        pen_rectangle(d, x + 1, y + h / 2 - 5, 10, 10);
+        pen_fill(d);
         /* A near-white swatch would vanish on a light page. */
         if (color_luma(it->color) > 0.8 || it->color.a < 0.3) {
             struct color edge = theme_color(d, CHART_COLOR_AXIS);
-            set_color(cr, edge);
-            cairo_set_line_width(cr, 0.75);
-            cairo_rectangle(cr, x + 1.375, y + h / 2 - 4.625, 9.25, 9.25);
-            cairo_stroke(cr);
+            set_color(d, edge);
+            pen_set_line_width(d, 0.75);
+            pen_rectangle(d, x + 1.375, y + h / 2 - 4.625, 9.25, 9.25);
+            pen_stroke(d);
         }
     }
 }
@@ -1839,15 +2403,15 @@ vaxis_label_width(struct draw *d, const struct vaxis *a)
 /* Half-pixel alignment in device space so one-point rules stay crisp on
  * image surfaces; harmless on vector ones. */
 static double
-snap(cairo_t *cr, double v, int vertical)
+snap(struct draw *d, double v, int vertical)
 {
     double x = v, y = v;
-    cairo_user_to_device(cr, &x, &y);
+    pen_user_to_device(d, &x, &y);
     if (vertical)
         x = floor(x) + 0.5;
     else
         y = floor(y) + 0.5;
-    cairo_device_to_user(cr, &x, &y);
+    pen_device_to_user(d, &x, &y);
     return vertical ? x : y;
 }
 
@@ -1855,16 +2419,15 @@ static void
 rule(struct draw *d, double x0, double y0, double x1, double y1,
      struct color col, double width)
 {
-    cairo_t *cr = d->cr;
     if (y0 == y1)
-        y0 = y1 = snap(cr, y0, 0);
+        y0 = y1 = snap(d, y0, 0);
     else if (x0 == x1)
-        x0 = x1 = snap(cr, x0, 1);
-    set_color(cr, col);
-    cairo_set_line_width(cr, width);
-    cairo_move_to(cr, x0, y0);
-    cairo_line_to(cr, x1, y1);
-    cairo_stroke(cr);
+        x0 = x1 = snap(d, x0, 1);
+    set_color(d, col);
+    pen_set_line_width(d, width);
+    pen_move_to(d, x0, y0);
+    pen_line_to(d, x1, y1);
+    pen_stroke(d);
 }
 
 enum xl_mode { XL_H, XL_WRAP, XL_ROT };
@@ -2226,11 +2789,11 @@ draw_cat_labels(struct draw *d, const struct cart *k)
                 text_new(d, F_LABEL, k->labels[i], lim, 1, PANGO_ALIGN_LEFT);
             double w, h;
             text_size(l, &w, &h);
-            cairo_save(d->cr);
-            cairo_translate(d->cr, cx, y0 + h * COS45 / 2);
-            cairo_rotate(d->cr, -M_PI / 4);
+            pen_save(d);
+            pen_translate(d, cx, y0 + h * COS45 / 2);
+            pen_rotate(d, -M_PI / 4);
             text_show(d, l, -w, -h / 2, col);
-            cairo_restore(d->cr);
+            pen_restore(d);
             g_object_unref(l);
         }
     }
@@ -2259,9 +2822,9 @@ draw_date_labels(struct draw *d, const struct cart *k)
 static void
 clip_plot(struct draw *d, const struct cart *k, double margin)
 {
-    cairo_rectangle(d->cr, k->plot.x - margin, k->plot.y - margin,
+    pen_rectangle(d, k->plot.x - margin, k->plot.y - margin,
                     k->plot.w + 2 * margin, k->plot.h + 2 * margin);
-    cairo_clip(d->cr);
+    pen_clip(d);
 }
 
 /* }==================================================================== */
@@ -2400,7 +2963,6 @@ draw_line(struct draw *d)
     cart_layout(d, &k, lo, hi, 0);
     if (plot_too_small(&k))
         goto out;
-    cairo_t *cr = d->cr;
     const struct rect *p = &k.plot;
     for (size_t i = 0; i < c->nbands; i++) {
         const struct band *b = &c->bands[i];
@@ -2409,10 +2971,10 @@ draw_line(struct draw *d)
         y1 = fmin(y1, p->y + p->h);
         if (y1 <= y0)
             continue;
-        set_color(cr,
+        set_color(d,
                   b->has_color ? b->color : theme_color(d, CHART_COLOR_BAND));
-        cairo_rectangle(cr, p->x, y0, p->w, y1 - y0);
-        cairo_fill(cr);
+        pen_rectangle(d, p->x, y0, p->w, y1 - y0);
+        pen_fill(d);
     }
     draw_value_axis(d, &k);
     if (k.dates)
@@ -2425,26 +2987,26 @@ draw_line(struct draw *d)
         if (y < p->y - 0.5 || y > p->y + p->h + 0.5)
             continue;
         static const double dash[] = {4, 3};
-        cairo_save(cr);
-        cairo_set_dash(cr, dash, 2, 0);
+        pen_save(d);
+        pen_set_dash(d, dash, 2, 0);
         rule(d, p->x, y, p->x + p->w, y, thc, 1);
-        cairo_restore(cr);
+        pen_restore(d);
     }
     /* Markers only where points are far enough apart to tell apart;
      * a point with no neighbour always gets one or it would vanish. */
     double spacing = k.dates ? p->w / (double)c->x.n : p->w / (double)k.n;
     int markers = spacing >= 8;
-    cairo_save(cr);
+    pen_save(d);
     clip_plot(d, &k, 4);
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    pen_set_line_join(d, CAIRO_LINE_JOIN_ROUND);
+    pen_set_line_cap(d, CAIRO_LINE_CAP_ROUND);
     for (size_t s = 0; s < c->nseries; s++) {
         const struct series *sr = &c->series[s];
         struct color col = series_color(c, s);
-        set_color(cr, col);
-        set_dash(cr, (int)(s / c->theme.npalette));
-        cairo_set_line_width(cr, c->nseries > 8 ? 1.5 : 2);
-        cairo_new_path(cr);
+        set_color(d, col);
+        set_dash(d, (int)(s / c->theme.npalette));
+        pen_set_line_width(d, c->nseries > 8 ? 1.5 : 2);
+        pen_new_path(d);
         int pen = 0;
         for (size_t j = 0; j < sr->n; j++) {
             if (isnan(sr->v[j])) {
@@ -2453,13 +3015,13 @@ draw_line(struct draw *d)
             }
             double x = line_x(&k, j), y = cart_value_pos(&k, sr->v[j]);
             if (pen)
-                cairo_line_to(cr, x, y);
+                pen_line_to(d, x, y);
             else
-                cairo_move_to(cr, x, y);
+                pen_move_to(d, x, y);
             pen = 1;
         }
-        cairo_stroke(cr);
-        cairo_set_dash(cr, NULL, 0, 0);
+        pen_stroke(d);
+        pen_set_dash(d, NULL, 0, 0);
         for (size_t j = 0; j < sr->n; j++) {
             if (isnan(sr->v[j]))
                 continue;
@@ -2467,13 +3029,13 @@ draw_line(struct draw *d)
                         (j + 1 == sr->n || isnan(sr->v[j + 1]));
             if (!markers && !alone)
                 continue;
-            cairo_new_sub_path(cr);
-            cairo_arc(cr, line_x(&k, j), cart_value_pos(&k, sr->v[j]), 3, 0,
+            pen_new_sub_path(d);
+            pen_arc(d, line_x(&k, j), cart_value_pos(&k, sr->v[j]), 3, 0,
                       2 * M_PI);
         }
-        cairo_fill(cr);
+        pen_fill(d);
     }
-    cairo_restore(cr);
+    pen_restore(d);
     struct rect placed[64];
     size_t nplaced = 0;
     for (size_t i = 0; i < c->nthr && nplaced < 63; i++)
@@ -2527,10 +3089,10 @@ bar_rect(struct draw *d, const struct cart *k, double band_lo, double thick,
 {
     double a = cart_value_pos(k, v0), b = cart_value_pos(k, v1);
     if (k->horizontal)
-        cairo_rectangle(d->cr, fmin(a, b), band_lo, fabs(b - a), thick);
+        pen_rectangle(d, fmin(a, b), band_lo, fabs(b - a), thick);
     else
-        cairo_rectangle(d->cr, band_lo, fmin(a, b), thick, fabs(b - a));
-    cairo_fill(d->cr);
+        pen_rectangle(d, band_lo, fmin(a, b), thick, fabs(b - a));
+    pen_fill(d);
 }
 
 /* Category labels down the left of an hbar chart or heatmap: right
@@ -2659,12 +3221,11 @@ draw_bars(struct draw *d)
         draw_row_labels(d, c->x.v, n, &k.plot, lw);
     else
         draw_cat_labels(d, &k);
-    cairo_t *cr = d->cr;
     double band = (horiz ? k.plot.h : k.plot.w) / n;
     double group = band * (ns == 1 ? 0.62 : 0.8);
     double thick = c->stacked ? group : group / ns;
     double gap = !c->stacked && ns > 1 && thick > 6 ? 1 : 0;
-    cairo_save(cr);
+    pen_save(d);
     clip_plot(d, &k, 0);
     for (size_t i = 0; i < n; i++) {
         double b0 = cat_center(&k, i) - group / 2;
@@ -2673,7 +3234,7 @@ draw_bars(struct draw *d)
             double v = c->series[s].v[i];
             if (isnan(v) || v == 0)
                 continue;
-            set_color(cr, series_color(c, s));
+            set_color(d, series_color(c, s));
             if (c->stacked) {
                 double *acc = v > 0 ? &pos : &neg;
                 bar_rect(d, &k, b0, thick, *acc, *acc + v);
@@ -2683,7 +3244,7 @@ draw_bars(struct draw *d)
             }
         }
     }
-    cairo_restore(cr);
+    pen_restore(d);
     /* The baseline goes over the bars' feet. */
     double z = cart_value_pos(&k, fmax(k.y.lo, fmin(0, k.y.hi)));
     struct color axis = theme_color(d, CHART_COLOR_AXIS);
@@ -2778,9 +3339,8 @@ draw_waterfall(struct draw *d)
         goto out;
     draw_value_axis(d, &k);
     draw_cat_labels(d, &k);
-    cairo_t *cr = d->cr;
     double band = k.plot.w / n, thick = band * 0.62;
-    cairo_save(cr);
+    pen_save(d);
     clip_plot(d, &k, 0);
     for (size_t i = 0; i < n; i++) {
         if (i < nv && isnan(v[i]))
@@ -2789,19 +3349,19 @@ draw_waterfall(struct draw *d)
         enum chart_color_role role = is_total           ? CHART_COLOR_TOTAL
                                      : to[i] >= from[i] ? CHART_COLOR_POSITIVE
                                                         : CHART_COLOR_NEGATIVE;
-        set_color(cr, theme_color(d, role));
+        set_color(d, theme_color(d, role));
         bar_rect(d, &k, cat_center(&k, i) - thick / 2, thick, from[i], to[i]);
     }
     /* Connectors carry each level over to the next bar. */
     static const double dash[] = {2, 2};
-    cairo_set_dash(cr, dash, 2, 0);
+    pen_set_dash(d, dash, 2, 0);
     for (size_t i = 0; i + 1 < n; i++) {
         double y = cart_value_pos(&k, to[i]);
         rule(d, cat_center(&k, i) + thick / 2, y,
              cat_center(&k, i + 1) - thick / 2, y,
              theme_color(d, CHART_COLOR_AXIS), 1);
     }
-    cairo_restore(cr);
+    pen_restore(d);
     double z = cart_value_pos(&k, fmax(k.y.lo, fmin(0, k.y.hi)));
     rule(d, k.plot.x, z, k.plot.x + k.plot.w, z,
          theme_color(d, CHART_COLOR_AXIS), 1);
@@ -2888,18 +3448,17 @@ draw_donut(struct draw *d)
     if (r < 8)
         return;
     double cx = a.x + a.w / 2, cy = a.y + a.h / 2, t = r * 0.3;
-    cairo_t *cr = d->cr;
-    cairo_set_line_width(cr, t);
-    set_color(cr, theme_color(d, CHART_COLOR_GRID));
-    cairo_new_path(cr);
-    cairo_arc(cr, cx, cy, r - t / 2, 0, 2 * M_PI);
-    cairo_stroke(cr);
+    pen_set_line_width(d, t);
+    set_color(d, theme_color(d, CHART_COLOR_GRID));
+    pen_new_path(d);
+    pen_arc(d, cx, cy, r - t / 2, 0, 2 * M_PI);
+    pen_stroke(d);
     if (c->share > 0) {
-        set_color(cr, series_color(c, 0));
-        cairo_new_path(cr);
-        cairo_arc(cr, cx, cy, r - t / 2, -M_PI / 2,
+        set_color(d, series_color(c, 0));
+        pen_new_path(d);
+        pen_arc(d, cx, cy, r - t / 2, -M_PI / 2,
                   -M_PI / 2 + 2 * M_PI * c->share);
-        cairo_stroke(cr);
+        pen_stroke(d);
     }
     struct buf b;
     buf_init(&b);
@@ -2926,17 +3485,16 @@ draw_gauge(struct draw *d)
     if (r < 16)
         return;
     double cx = a.x + a.w / 2, cy = a.y + top + r, t = r * 0.22;
-    cairo_t *cr = d->cr;
-    cairo_set_line_width(cr, t);
-    set_color(cr, theme_color(d, CHART_COLOR_GRID));
-    cairo_new_path(cr);
-    cairo_arc(cr, cx, cy, r - t / 2, M_PI, 2 * M_PI);
-    cairo_stroke(cr);
+    pen_set_line_width(d, t);
+    set_color(d, theme_color(d, CHART_COLOR_GRID));
+    pen_new_path(d);
+    pen_arc(d, cx, cy, r - t / 2, M_PI, 2 * M_PI);
+    pen_stroke(d);
     if (c->share > 0) {
-        set_color(cr, series_color(c, 0));
-        cairo_new_path(cr);
-        cairo_arc(cr, cx, cy, r - t / 2, M_PI, M_PI + M_PI * c->share);
-        cairo_stroke(cr);
+        set_color(d, series_color(c, 0));
+        pen_new_path(d);
+        pen_arc(d, cx, cy, r - t / 2, M_PI, M_PI + M_PI * c->share);
+        pen_stroke(d);
     }
     struct color muted = theme_color(d, CHART_COLOR_MUTED);
     struct chart pc = *c;
@@ -2953,11 +3511,11 @@ draw_gauge(struct draw *d)
     for (size_t i = 0; i < c->nthr; i++) {
         double ang = M_PI + M_PI * c->thr[i].value;
         double ca = cos(ang), sa = sin(ang);
-        set_color(cr, thc);
-        cairo_set_line_width(cr, 1.5);
-        cairo_move_to(cr, cx + (r - t - 3) * ca, cy + (r - t - 3) * sa);
-        cairo_line_to(cr, cx + (r + 3) * ca, cy + (r + 3) * sa);
-        cairo_stroke(cr);
+        set_color(d, thc);
+        pen_set_line_width(d, 1.5);
+        pen_move_to(d, cx + (r - t - 3) * ca, cy + (r - t - 3) * sa);
+        pen_line_to(d, cx + (r + 3) * ca, cy + (r + 3) * sa);
+        pen_stroke(d);
         if (!c->thr[i].label || !*c->thr[i].label)
             continue;
         PangoLayout *l = text_new(d, F_SMALL, c->thr[i].label, side + r * 0.5,
@@ -3022,15 +3580,10 @@ draw_heat_gradient(struct draw *d, double lo, double hi)
     g_object_unref(l);
     x += w + 6;
     double gw = fmin(140, d->area.w * 0.4);
-    cairo_pattern_t *pat = cairo_pattern_create_linear(x, 0, x + gw, 0);
-    for (int i = 0; i <= 10; i++) {
-        struct color col = heat_color(c, i / 10.0);
-        cairo_pattern_add_color_stop_rgb(pat, i / 10.0, col.r, col.g, col.b);
-    }
-    cairo_set_source(d->cr, pat);
-    cairo_rectangle(d->cr, x, y + h / 2 - 5, gw, 10);
-    cairo_fill(d->cr);
-    cairo_pattern_destroy(pat);
+    struct color stops[11];
+    for (int i = 0; i <= 10; i++)
+        stops[i] = heat_color(c, i / 10.0);
+    pen_gradient_rect(d, x, y + h / 2 - 5, gw, 10, stops, 11);
     x += gw + 6;
     buf_reset(&b);
     format_short(c, hi, 0, &b);
@@ -3142,10 +3695,10 @@ draw_heatmap(struct draw *d)
                 continue;
             }
             double x = k.plot.x + col * cw, y = k.plot.y + r * ch;
-            set_color(d->cr, fill);
-            cairo_rectangle(d->cr, x + inset, y + inset, cw - 2 * inset,
+            set_color(d, fill);
+            pen_rectangle(d, x + inset, y + inset, cw - 2 * inset,
                             ch - 2 * inset);
-            cairo_fill(d->cr);
+            pen_fill(d);
             if (ch < d->lineh + 2 || cw < 16)
                 continue;
             PangoLayout *l =
@@ -3170,21 +3723,24 @@ out:
 /* }==================================================================== */
 
 static int
-draw_chart(const struct chart *c, cairo_t *cr, double x, double y, double w,
-           double h, struct buf *svg_text);
+draw_chart(const struct chart *c, cairo_t *cr, struct svgpen *svg, double x,
+           double y, double w, double h, struct buf *svg_text);
 
 int
 chart_draw(const struct chart *c, cairo_t *cr, double x, double y, double w,
            double h)
 {
-    return draw_chart(c, cr, x, y, w, h, NULL);
+    if (!cr)
+        return -1;
+    return draw_chart(c, cr, NULL, x, y, w, h, NULL);
 }
 
+/* Draws c with cairo on cr, or, when svg is given, as SVG elements. */
 static int
-draw_chart(const struct chart *c, cairo_t *cr, double x, double y, double w,
-           double h, struct buf *svg_text)
+draw_chart(const struct chart *c, cairo_t *cr, struct svgpen *svg, double x,
+           double y, double w, double h, struct buf *svg_text)
 {
-    if (!c || !cr || cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+    if (!c || (!svg && (!cr || cairo_status(cr) != CAIRO_STATUS_SUCCESS)))
         return -1;
     if (!isfinite(x) || !isfinite(y) || !(w > 2 * PAD + 8) ||
         !(h > 2 * PAD + 8) || !isfinite(w) || !isfinite(h))
@@ -3194,13 +3750,14 @@ draw_chart(const struct chart *c, cairo_t *cr, double x, double y, double w,
     struct draw d;
     draw_init(&d, c, cr, x, y, w, h);
     d.svg_text = svg_text;
-    cairo_save(cr);
-    cairo_new_path(cr);
+    d.svg = svg;
+    pen_save(&d);
+    pen_new_path(&d);
     struct color bg = theme_color(&d, CHART_COLOR_BACKGROUND);
     if (bg.a > 0) {
-        set_color(cr, bg);
-        cairo_rectangle(cr, x, y, w, h);
-        cairo_fill(cr);
+        set_color(&d, bg);
+        pen_rectangle(&d, x, y, w, h);
+        pen_fill(&d);
     }
     draw_header(&d);
     switch (c->type) {
@@ -3224,8 +3781,10 @@ draw_chart(const struct chart *c, cairo_t *cr, double x, double y, double w,
         draw_heatmap(&d);
         break;
     }
-    cairo_restore(cr);
+    pen_restore(&d);
     draw_release(&d);
+    if (svg)
+        return 0;
     return cairo_status(cr) == CAIRO_STATUS_SUCCESS ? 0 : -1;
 }
 
@@ -3371,229 +3930,66 @@ auto_desc(const struct chart *c, struct buf *b)
     }
 }
 
-static cairo_status_t
-svg_write(void *closure, const unsigned char *data, unsigned int len)
-{
-    buf_add(closure, (const char *)data, len);
-    return CAIRO_STATUS_SUCCESS;
-}
-
-/* Copies the name at s (up to a byte in stop) as its mapped id. */
-static size_t
-put_ref(struct buf *out, GHashTable *ids, const char *prefix, const char *s,
-        const char *end, char stop)
-{
-    const char *e = s;
-    while (e < end && *e != stop)
-        e++;
-    char *name = xstrndup(s, (size_t)(e - s));
-    gpointer n = g_hash_table_lookup(ids, name);
-    if (n)
-        buf_printf(out, "%s-%u", prefix, GPOINTER_TO_UINT(n));
-    else
-        buf_add(out, s, (size_t)(e - s));
-    free(name);
-    return (size_t)(e - s);
-}
-
-static int
-starts(const char *p, const char *end, const char *lit)
-{
-    size_t n = strlen(lit);
-    return (size_t)(end - p) >= n && !memcmp(p, lit, n);
-}
-
-/* Cairo numbers ids with process-wide counters, so the same chart drawn
- * after another gets other ids. Renumbers every id in document order under
- * the chart's prefix, and adds the accessible name and description. */
-static int
-svg_finish(const struct chart *c, const char *s, size_t len, struct buf *out)
-{
-    const char *p = s, *end = s + len;
-    if (starts(p, end, "<?xml")) {
-        const char *q = strstr(p, "?>");
-        if (!q)
-            return -1;
-        p = q + 2;
-        while (p < end && (*p == '\n' || *p == '\r'))
-            p++;
-    }
-    const char *root = strstr(p, "<svg");
-    const char *root_end = root ? strchr(root, '>') : NULL;
-    if (!root || !root_end)
-        return -1;
-    char pfx[80];
-    if (c->id)
-        snprintf(pfx, sizeof pfx, "%s", c->id);
-    else
-        snprintf(pfx, sizeof pfx, "chart-%08x", (unsigned)spec_hash(c));
-    GHashTable *ids =
-        g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
-    unsigned next = 1;
-    for (const char *q = root_end; (q = strstr(q, " id=\"")) != NULL;) {
-        q += 5;
-        const char *e = strchr(q, '"');
-        if (!e)
-            break;
-        char *name = xstrndup(q, (size_t)(e - q));
-        if (g_hash_table_contains(ids, name))
-            free(name);
-        else
-            g_hash_table_insert(ids, name, GUINT_TO_POINTER(next++));
-        q = e;
-    }
-    buf_add(out, p, (size_t)(root_end - p));
-    buf_printf(out, " role=\"img\" aria-labelledby=\"%s-title %s-desc\">", pfx,
-               pfx);
-    struct buf t;
-    buf_init(&t);
-    if (c->title && *c->title)
-        buf_puts(&t, c->title);
-    else
-        buf_puts(&t, kind_names[c->type]);
-    buf_printf(out, "\n<title id=\"%s-title\">", pfx);
-    buf_add_html(out, t.data, t.len);
-    buf_reset(&t);
-    if (c->desc && *c->desc)
-        buf_puts(&t, c->desc);
-    else
-        auto_desc(c, &t);
-    buf_printf(out, "</title>\n<desc id=\"%s-desc\">", pfx);
-    buf_add_html(out, t.data, t.len);
-    buf_puts(out, "</desc>");
-    buf_release(&t);
-    for (p = root_end + 1; p < end;) {
-        if (starts(p, end, " id=\"")) {
-            buf_puts(out, " id=\"");
-            p += 5;
-            p += put_ref(out, ids, pfx, p, end, '"');
-        } else if (starts(p, end, "url(#")) {
-            buf_puts(out, "url(#");
-            p += 5;
-            p += put_ref(out, ids, pfx, p, end, ')');
-        } else if (starts(p, end, "href=\"#")) {
-            buf_puts(out, "href=\"#");
-            p += 7;
-            p += put_ref(out, ids, pfx, p, end, '"');
-        } else {
-            const char *q = p + 1;
-            while (q < end && *q != ' ' && *q != 'u' && *q != 'h')
-                q++;
-            buf_add(out, p, (size_t)(q - p));
-            p = q;
-        }
-    }
-    g_hash_table_destroy(ids);
-    return 0;
-}
-
-/* cairo writes colours as style="fill:…;stroke:…" attributes. A page whose
- * Content-Security-Policy forbids inline styles would draw every shape
- * black, so each declaration becomes the SVG presentation attribute of the
- * same name (all cairo emits are presentation attributes). */
-static void
-svg_inline_styles(const char *s, size_t len, struct buf *out)
-{
-    static const char key[] = " style=\"";
-    const char *end = s + len;
-    const char *p = s;
-    while (p < end) {
-        const char *hit = NULL;
-        for (const char *q = p; q + sizeof key - 1 <= end; q++) {
-            if (*q == ' ' && memcmp(q, key, sizeof key - 1) == 0) {
-                hit = q;
-                break;
-            }
-        }
-        if (!hit) {
-            buf_add(out, p, (size_t)(end - p));
-            return;
-        }
-        buf_add(out, p, (size_t)(hit - p));
-        const char *v = hit + sizeof key - 1;
-        const char *close = memchr(v, '"', (size_t)(end - v));
-        if (!close) {
-            buf_add(out, hit, (size_t)(end - hit));
-            return;
-        }
-        while (v < close) {
-            const char *semi = memchr(v, ';', (size_t)(close - v));
-            const char *decl_end = semi ? semi : close;
-            const char *colon = memchr(v, ':', (size_t)(decl_end - v));
-            if (colon) {
-                const char *k0 = v, *k1 = colon;
-                const char *v0 = colon + 1, *v1 = decl_end;
-                while (k0 < k1 && *k0 == ' ')
-                    k0++;
-                while (k1 > k0 && k1[-1] == ' ')
-                    k1--;
-                while (v0 < v1 && *v0 == ' ')
-                    v0++;
-                while (v1 > v0 && v1[-1] == ' ')
-                    v1--;
-                if (k1 > k0 && v1 > v0) {
-                    buf_putc(out, ' ');
-                    buf_add(out, k0, (size_t)(k1 - k0));
-                    buf_puts(out, "=\"");
-                    buf_add(out, v0, (size_t)(v1 - v0));
-                    buf_putc(out, '"');
-                }
-            }
-            v = decl_end + (semi ? 1 : 0);
-        }
-        p = close + 1;
-    }
-}
-
 int
 chart_svg(const struct chart *c, struct buf *out)
 {
     if (!c || chart_validate(c, NULL) != 0)
         return -1;
-    struct buf raw;
-    buf_init(&raw);
-    cairo_surface_t *s = cairo_svg_surface_create_for_stream(
-        svg_write, &raw, c->width, c->height);
-    cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_USER);
-    cairo_t *cr = cairo_create(s);
-    struct buf text;
+    /* ids are unique on the page: the chart's own id, or one from its
+     * content, so the same chart gets the same ids in every build */
+    char pfx[80];
+    if (c->id)
+        snprintf(pfx, sizeof pfx, "%s", c->id);
+    else
+        snprintf(pfx, sizeof pfx, "chart-%08x", (unsigned)spec_hash(c));
+    struct buf body, text;
+    buf_init(&body);
     buf_init(&text);
-    int rc = draw_chart(c, cr, 0, 0, c->width, c->height, &text);
-    cairo_destroy(cr);
-    cairo_surface_finish(s);
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
-        rc = -1;
-    cairo_surface_destroy(s);
-    if (rc == 0 && text.len) {
-        /* the text goes last, above the shapes, with the family once */
-        const char *close = raw.len ? g_strrstr_len(raw.data, (gssize)raw.len, "</svg>") : NULL;
-        if (!close) {
-            rc = -1;
-        } else {
-            size_t at = (size_t)(close - raw.data);
-            struct buf all;
-            buf_init(&all);
-            buf_add(&all, raw.data, at);
-            buf_puts(&all, "<g font-family=\"");
-            buf_add_html(&all, c->theme.font, strlen(c->theme.font));
-            buf_puts(&all, ", Verdana, sans-serif\">\n");
-            buf_add(&all, text.data, text.len);
-            buf_puts(&all, "</g>\n");
-            buf_add(&all, raw.data + at, raw.len - at);
-            buf_release(&raw);
-            raw = all;
-        }
-    }
-    buf_release(&text);
+    struct svgpen pen;
+    svgpen_init(&pen, &body, pfx);
+    int rc = draw_chart(c, NULL, &pen, 0, 0, c->width, c->height, &text);
+    svgpen_finish(&pen);
     if (rc == 0) {
-        struct buf tmp;
-        buf_init(&tmp);
-        rc = svg_finish(c, raw.data, raw.len, &tmp);
-        if (rc == 0)
-            svg_inline_styles(tmp.data, tmp.len, out);
-        buf_release(&tmp);
+        buf_puts(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"");
+        num2(out, c->width);
+        buf_puts(out, "\" height=\"");
+        num2(out, c->height);
+        buf_puts(out, "\" viewBox=\"0 0 ");
+        num2(out, c->width);
+        buf_putc(out, ' ');
+        num2(out, c->height);
+        buf_printf(out, "\" role=\"img\" aria-labelledby=\"%s-title %s-desc\">",
+                   pfx, pfx);
+        struct buf t;
+        buf_init(&t);
+        if (c->title && *c->title)
+            buf_puts(&t, c->title);
+        else
+            buf_puts(&t, kind_names[c->type]);
+        buf_printf(out, "\n<title id=\"%s-title\">", pfx);
+        buf_add_html(out, t.data, t.len);
+        buf_reset(&t);
+        if (c->desc && *c->desc)
+            buf_puts(&t, c->desc);
+        else
+            auto_desc(c, &t);
+        buf_printf(out, "</title>\n<desc id=\"%s-desc\">", pfx);
+        buf_add_html(out, t.data, t.len);
+        buf_puts(out, "</desc>\n");
+        buf_release(&t);
+        buf_add(out, body.data, body.len);
+        if (text.len) {
+            /* the text goes last, above the shapes, with the family once */
+            buf_puts(out, "<g font-family=\"");
+            buf_add_html(out, c->theme.font, strlen(c->theme.font));
+            buf_puts(out, ", Verdana, sans-serif\">\n");
+            buf_add(out, text.data, text.len);
+            buf_puts(out, "</g>\n");
+        }
+        buf_puts(out, "</svg>\n");
     }
-    buf_release(&raw);
+    buf_release(&body);
+    buf_release(&text);
     return rc;
 }
 
