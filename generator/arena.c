@@ -21,19 +21,24 @@ struct chunk {
 
 struct arena {
     struct chunk *head;
+    struct chunk *spare; /* emptied by arena_reset, zeroed, for reuse */
     size_t next_size; /* chunks grow from 64 KiB to 2 MiB */
     unsigned long id; /* tells this arena from a freed one at its address */
     pthread_mutex_t lock; /* over the chunk list */
 };
 
 /* Each thread bumps through a chunk of its own, so loading models on
- * several threads takes the lock once per chunk, not once per node. The
- * id, never reused, keeps a thread from touching a freed arena's chunk. */
+ * several threads takes the lock once per chunk, not once per node. A
+ * thread keeps a chunk for each of the last few arenas it used (a model's
+ * scratch arena and the project's alternate). The id, never reused, keeps
+ * a thread from touching a freed arena's chunk. */
+#define ARENA_SLOTS 4
 static unsigned long arena_ids;
 static _Thread_local struct {
     unsigned long id;
     struct chunk *c;
-} mine;
+} mine[ARENA_SLOTS];
+static _Thread_local unsigned mine_next;
 
 #define ARENA_CHUNK (64 * 1024)
 #define ARENA_HUGE (2 * 1024 * 1024)
@@ -88,17 +93,41 @@ arena_free(struct arena *a)
 {
     if (!a)
         return;
-    struct chunk *c = a->head;
-    while (c) {
-        struct chunk *next = c->next;
-        if (c->mapped)
-            munmap(c, c->mapped);
-        else
-            free(c);
-        c = next;
+    for (int i = 0; i < ARENA_SLOTS; i++)
+        if (mine[i].id == a->id)
+            mine[i].id = 0;
+    struct chunk *lists[2] = {a->head, a->spare};
+    for (int l = 0; l < 2; l++) {
+        struct chunk *c = lists[l];
+        while (c) {
+            struct chunk *next = c->next;
+            if (c->mapped)
+                munmap(c, c->mapped);
+            else
+                free(c);
+            c = next;
+        }
     }
     pthread_mutex_destroy(&a->lock);
     free(a);
+}
+
+/* The chunk for a's next allocation of n bytes: a spare one, or new. */
+static struct chunk *
+take_chunk(struct arena *a, size_t n, bool big)
+{
+    size_t want = big ? n : a->next_size - sizeof(struct chunk);
+    for (struct chunk **pp = &a->spare; *pp; pp = &(*pp)->next) {
+        if ((*pp)->size >= want) {
+            struct chunk *c = *pp;
+            *pp = c->next;
+            return c;
+        }
+    }
+    struct chunk *c = chunk_new(want);
+    if (!big && a->next_size < ARENA_HUGE)
+        a->next_size *= 2;
+    return c;
 }
 
 void *
@@ -108,14 +137,17 @@ arena_alloc(struct arena *a, size_t n)
     n = (n + align - 1) / align * align;
     if (n == 0)
         n = align;
-    struct chunk *c = mine.id == a->id ? mine.c : NULL;
+    int slot = -1;
+    for (int i = 0; i < ARENA_SLOTS; i++)
+        if (mine[i].id == a->id) {
+            slot = i;
+            break;
+        }
+    struct chunk *c = slot >= 0 ? mine[slot].c : NULL;
     if (!c || c->size - c->used < n) {
         pthread_mutex_lock(&a->lock);
         bool big = n > a->next_size / 4;
-        struct chunk *fresh =
-            chunk_new(big ? n : a->next_size - sizeof(struct chunk));
-        if (!big && a->next_size < ARENA_HUGE)
-            a->next_size *= 2;
+        struct chunk *fresh = take_chunk(a, n, big);
         fresh->next = a->head;
         a->head = fresh;
         pthread_mutex_unlock(&a->lock);
@@ -125,12 +157,37 @@ arena_alloc(struct arena *a, size_t n)
             fresh->used = n;
             return fresh->data;
         }
-        mine.id = a->id;
-        mine.c = c = fresh;
+        for (int i = 0; slot < 0 && i < ARENA_SLOTS; i++)
+            if (!mine[i].id)
+                slot = i;
+        if (slot < 0)
+            slot = (int)(mine_next++ % ARENA_SLOTS);
+        mine[slot].id = a->id;
+        mine[slot].c = c = fresh;
     }
     void *p = (char *)c->data + c->used;
     c->used += n;
-    return p; /* chunks are zeroed when made */
+    return p; /* chunks are zeroed when made, and when reset */
+}
+
+void
+arena_reset(struct arena *a)
+{
+    pthread_mutex_lock(&a->lock);
+    while (a->head) {
+        struct chunk *c = a->head;
+        a->head = c->next;
+        memset(c->data, 0, c->used);
+        c->used = 0;
+        c->next = a->spare;
+        a->spare = c;
+    }
+    pthread_mutex_unlock(&a->lock);
+    /* this thread's chunk of the arena is now a spare: forget it, and keep
+     * the slot for the arena */
+    for (int i = 0; i < ARENA_SLOTS; i++)
+        if (mine[i].id == a->id)
+            mine[i].c = NULL;
 }
 
 char *

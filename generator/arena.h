@@ -13,6 +13,11 @@ struct arena;
 struct arena *arena_new(void);
 void arena_free(struct arena *a);
 
+/* Empties the arena and keeps its chunks for what it allocates next;
+ * everything allocated before is gone. Only while no other thread uses a.
+ * A scratch arena reset per file costs no page faults after the first. */
+void arena_reset(struct arena *a);
+
 /* Zeroed memory owned by the arena; never NULL (exits on OOM). */
 void *arena_alloc(struct arena *a, size_t n);
 char *arena_strndup(struct arena *a, const char *s, size_t n);

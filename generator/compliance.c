@@ -3,6 +3,7 @@
 
 #include <limits.h>
 #include <glib.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -446,6 +447,43 @@ is_url(const char *s)
     return !strncmp(s, "https://", 8) || !strncmp(s, "http://", 7);
 }
 
+/* An answers file's document tree is only read while its answers are
+ * taken out of it: it is parsed into a scratch arena of the thread,
+ * emptied after each file, and what the answers keep is copied to the
+ * project's arena. The trees were most of a large portfolio's memory. */
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void
+scratch_free(void *a)
+{
+    arena_free(a);
+}
+
+static void
+scratch_make_key(void)
+{
+    pthread_key_create(&scratch_key, scratch_free);
+}
+
+static struct arena *
+scratch_arena(void)
+{
+    pthread_once(&scratch_once, scratch_make_key);
+    struct arena *a = pthread_getspecific(scratch_key);
+    if (!a) {
+        a = arena_new();
+        pthread_setspecific(scratch_key, a);
+    }
+    return a;
+}
+
+static const char *
+keep(struct project *p, const char *s)
+{
+    return s ? arena_strdup(p->arena, s) : NULL;
+}
+
 /* Evidence already read in this load: its rel path -> the first struct
  * evidence that cited it (arena memory, so it outlives the table). */
 static _Thread_local GHashTable *evidence_seen;
@@ -456,10 +494,10 @@ load_evidence(struct project *p, const struct model *m, struct evidence *ev,
               const struct node *ref, struct diag *d)
 {
     memset(ev, 0, sizeof *ev);
-    ev->ref = ref->str;
+    ev->ref = keep(p, ref->str);
     ev->pos = ref->pos;
     if (is_url(ref->str)) {
-        ev->url = ref->str;
+        ev->url = ev->ref;
         return 0;
     }
     if (strstr(ref->str, "://"))
@@ -551,8 +589,9 @@ load_answers(struct project *p, struct model *m, struct model_compliance *mc,
         struct buf b;
         buf_init(&b);
         struct node *root = NULL;
+        struct arena *tree = scratch_arena();
         if (project_read(p, d, NULL, rel, YML_MAX_BYTES, &b) == 0 &&
-            yml_parse(p->arena, d, path, b.data, b.len, 1, &root) == 0 &&
+            yml_parse(tree, d, path, b.data, b.len, 1, &root) == 0 &&
             schema_check(&answers_schema, root, path, d) == 0) {
             mc->path = path;
             const struct node *fw = node_get(root, "framework");
@@ -593,10 +632,10 @@ load_answers(struct project *p, struct model *m, struct model_compliance *mc,
                 struct answer *a = &mc->answers[idx];
                 a->pos = k->pos;
                 a->status = status_of(node_get_str(v, "status"));
-                a->owner = node_get_str(v, "owner");
-                a->reviewed = node_get_str(v, "reviewed");
-                a->note = node_get_str(v, "note");
-                a->justification = node_get_str(v, "justification");
+                a->owner = keep(p, node_get_str(v, "owner"));
+                a->reviewed = keep(p, node_get_str(v, "reviewed"));
+                a->note = keep(p, node_get_str(v, "note"));
+                a->justification = keep(p, node_get_str(v, "justification"));
                 if (a->status == COMPLIANCE_NA && !a->justification) {
                     const struct node *st = node_get(v, "status");
                     diag_error(d, &st->pos,
@@ -620,6 +659,7 @@ load_answers(struct project *p, struct model *m, struct model_compliance *mc,
             }
             free(ids);
         }
+        arena_reset(tree);
         buf_release(&b);
     }
     free(rel);

@@ -419,6 +419,7 @@ main(int argc, char **argv)
     if (rc == 0 && !diag_errors(&d))
         gate_evaluate(&p, &d);
     double t_loaded = now();
+    size_t loaded_bytes = p.arena ? arena_used(p.arena) : 0;
     if (rc < 0 || diag_errors(&d)) {
         status = EXIT_INVALID;
         goto out;
@@ -529,6 +530,8 @@ main(int argc, char **argv)
             for (size_t i = 0; i < st.ntt; i++)
                 fprintf(stderr, "dossier: timings: %-32s %6zu pages %8.3f s\n",
                         st.tt[i].name, st.tt[i].count, st.tt[i].secs);
+            fprintf(stderr, "dossier: timings: the loaded project holds "
+                            "%.1f MiB\n", loaded_bytes / 1048576.0);
         }
         if (!o.quiet)
             fprintf(stderr,
