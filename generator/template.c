@@ -5,6 +5,7 @@
 #include <lualib.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #include "file.h"
@@ -368,6 +369,146 @@ l_relurl(lua_State *L)
     if (hash)
         luaL_addstring(&b, hash);
     luaL_pushresult(&b);
+    return 1;
+}
+
+/* json(value, object_marker): JSON text of value, indented by two spaces.
+ * A table whose metatable is object_marker is an object written as a list
+ * of {key, value} pairs, so keys keep their order; any other table is an
+ * array of its items 1..#t. nil, NaN and infinities are null; integral
+ * numbers below 2^53 are written without a decimal point. In C because
+ * the JSON twins of a large portfolio are megabytes. */
+static int
+l_jsonbuf_gc(lua_State *L)
+{
+    buf_release(lua_touserdata(L, 1));
+    return 0;
+}
+
+static void
+json_str(struct buf *b, const char *s, size_t n)
+{
+    buf_putc(b, '"');
+    size_t start = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *rep = NULL;
+        char u[8];
+        switch (c) {
+        case '"': rep = "\\\""; break;
+        case '\\': rep = "\\\\"; break;
+        case '\n': rep = "\\n"; break;
+        case '\r': rep = "\\r"; break;
+        case '\t': rep = "\\t"; break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                snprintf(u, sizeof u, "\\u%04x", c);
+                rep = u;
+            }
+        }
+        if (!rep)
+            continue;
+        buf_add(b, s + start, i - start);
+        buf_puts(b, rep);
+        start = i + 1;
+    }
+    buf_add(b, s + start, n - start);
+    buf_putc(b, '"');
+}
+
+static void
+json_value(lua_State *L, int idx, int marker, struct buf *b, int depth)
+{
+    if (depth > 64)
+        luaL_error(L, "json(): nested more than 64 deep");
+    luaL_checkstack(L, 4, "json()");
+    int t = lua_type(L, idx);
+    switch (t) {
+    case LUA_TNIL:
+    case LUA_TNONE:
+        buf_puts(b, "null");
+        return;
+    case LUA_TBOOLEAN:
+        buf_puts(b, lua_toboolean(L, idx) ? "true" : "false");
+        return;
+    case LUA_TNUMBER: {
+        int isint;
+        lua_Integer i = lua_tointegerx(L, idx, &isint);
+        double x = lua_tonumber(L, idx);
+        if (!isfinite(x))
+            buf_puts(b, "null");
+        else if (isint && i > -(1LL << 53) && i < (1LL << 53))
+            buf_printf(b, "%lld", (long long)i);
+        else
+            buf_printf(b, "%.15g", x);
+        return;
+    }
+    case LUA_TSTRING: {
+        size_t n;
+        const char *s = lua_tolstring(L, idx, &n);
+        json_str(b, s, n);
+        return;
+    }
+    case LUA_TTABLE:
+        break;
+    default:
+        luaL_error(L, "json(): cannot write a %s", lua_typename(L, t));
+    }
+    idx = lua_absindex(L, idx);
+    bool obj = false;
+    if (lua_getmetatable(L, idx)) {
+        obj = lua_rawequal(L, -1, marker);
+        lua_pop(L, 1);
+    }
+    lua_Unsigned n = lua_rawlen(L, idx);
+    if (n == 0) {
+        buf_puts(b, obj ? "{}" : "[]");
+        return;
+    }
+    buf_puts(b, obj ? "{\n" : "[\n");
+    for (lua_Unsigned i = 1; i <= n; i++) {
+        for (int k = 0; k <= depth; k++)
+            buf_puts(b, "  ");
+        lua_rawgeti(L, idx, (lua_Integer)i);
+        if (obj) {
+            if (!lua_istable(L, -1))
+                luaL_error(L, "json(): object entry %d is not a {key, "
+                              "value} pair", (int)i);
+            lua_rawgeti(L, -1, 1);
+            size_t kn;
+            const char *k = luaL_tolstring(L, -1, &kn);
+            json_str(b, k, kn);
+            lua_pop(L, 2);
+            buf_puts(b, ": ");
+            lua_rawgeti(L, -1, 2);
+            json_value(L, -1, marker, b, depth + 1);
+            lua_pop(L, 1);
+        } else {
+            json_value(L, -1, marker, b, depth + 1);
+        }
+        lua_pop(L, 1);
+        buf_puts(b, i < n ? ",\n" : "\n");
+    }
+    for (int k = 0; k < depth; k++)
+        buf_puts(b, "  ");
+    buf_putc(b, obj ? '}' : ']');
+}
+
+static int
+l_json(lua_State *L)
+{
+    lua_settop(L, 2);
+    /* the text grows in a userdata, so an error frees it with the GC */
+    struct buf *b = lua_newuserdatauv(L, sizeof *b, 0);
+    buf_init(b);
+    if (luaL_newmetatable(L, "dossier.jsonbuf")) {
+        lua_pushcfunction(L, l_jsonbuf_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    json_value(L, 1, 2, b, 0);
+    lua_pushlstring(L, b->data ? b->data : "", b->len);
+    buf_release(b);
     return 1;
 }
 
@@ -747,6 +888,8 @@ push_sandbox(lua_State *L)
     lua_setfield(L, -2, "_raw");
     lua_pushcfunction(L, l_relurl);
     lua_setfield(L, -2, "_relurl");
+    lua_pushcfunction(L, l_json);
+    lua_setfield(L, -2, "json");
     lua_pushcfunction(L, l_markdown);
     lua_setfield(L, -2, "markdown");
 }

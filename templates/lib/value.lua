@@ -524,53 +524,11 @@ end
 -- Every computed figure, per scenario, for finance to pull. Keys come in a
 -- fixed order; numbers are written in full (whole numbers without a
 -- decimal point), a missing figure as null beside its note.
-local JSON_ESCAPES = { ['"'] = '\\"', ['\\'] = '\\\\', ['\n'] = '\\n',
-                       ['\r'] = '\\r', ['\t'] = '\\t' }
-local function jescape(c)
-  return JSON_ESCAPES[c] or string.format("\\u%04x", c:byte())
-end
-local function jstr(s)
-  s = tostring(s)
-  if not s:find('[%c"\\]') then return '"' .. s .. '"' end
-  return '"' .. s:gsub('[%c"\\]', jescape) .. '"'
-end
-
-local function jnum(x)
-  if x == nil or x ~= x or x == math.huge or x == -math.huge then return "null" end
-  local i = math.tointeger(x)
-  if i and math.abs(i) < 2 ^ 53 then return string.format("%d", i) end
-  return string.format("%.15g", x)
-end
-
 -- An object is { {key, value}, … }, marked by OBJ; an array is a plain list.
+-- json() (built in) writes either with two-space indents, a missing
+-- figure as null, whole numbers without a decimal point.
 local OBJ = {}
 local function obj(kv) return setmetatable(kv, OBJ) end
-
-local function enc(v, ind, out)
-  local t = type(v)
-  if v == nil then out[#out + 1] = "null"
-  elseif t == "boolean" then out[#out + 1] = tostring(v)
-  elseif t == "number" then out[#out + 1] = jnum(v)
-  elseif t == "string" then out[#out + 1] = jstr(v)
-  else
-    local is_obj = getmetatable(v) == OBJ
-    local n = #v
-    if n == 0 then out[#out + 1] = is_obj and "{}" or "[]"; return end
-    local pad = ind .. "  "
-    out[#out + 1] = is_obj and "{\n" or "[\n"
-    for i = 1, n do
-      out[#out + 1] = pad
-      if is_obj then
-        out[#out + 1] = jstr(v[i][1]) .. ": "
-        enc(v[i][2], pad, out)
-      else
-        enc(v[i], pad, out)
-      end
-      out[#out + 1] = i < n and ",\n" or "\n"
-    end
-    out[#out + 1] = ind .. (is_obj and "}" or "]")
-  end
-end
 
 local function by_scenario(t)
   return obj({ { "low", t.low }, { "base", t.base }, { "high", t.high } })
@@ -609,9 +567,7 @@ end
 
 -- JSON text of a worked-out sheet (from M.sheet).
 function M.twin(s)
-  local out = {}
-  enc(sheet_obj(s), "", out)
-  return table.concat(out) .. "\n"
+  return json(sheet_obj(s), OBJ) .. "\n"
 end
 
 -- JSON text of the portfolio figures (from M.portfolio).
@@ -626,14 +582,12 @@ function M.portfolio_twin(p)
   local missing, other = {}, {}
   for _, row in ipairs(p.missing) do missing[#missing + 1] = row.id end
   for _, row in ipairs(p.other_currency) do other[#other + 1] = row.id end
-  local out = {}
-  enc(obj({
+  return json(obj({
     { "currency", p.currency }, { "models", ranked },
     { "platform", p.platform and sheet_obj(p.platform) or nil },
     { "totals", totals }, { "without_value_sheet", missing },
     { "other_currency", other },
-  }), "", out)
-  return table.concat(out) .. "\n"
+  }), OBJ) .. "\n"
 end
 
 -- The bars of a per-model chart when there are too many to read: the

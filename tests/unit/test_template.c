@@ -198,6 +198,41 @@ test_url_relative(void **state)
 }
 
 static void
+test_json(void **state)
+{
+    struct fx *f = *state;
+    if (render(f, "json.html", NULL, NULL) != 0)
+        fail_msg("%s", msg(f));
+    assert_string_equal(f->out.data,
+                        "{\n"
+                        "  \"a\": 1,\n"
+                        "  \"b\": 2.5,\n"
+                        "  \"c\": 3,\n"
+                        "  \"d\": null,\n"
+                        "  \"e\": [\n"
+                        "    \"x\",\n"
+                        "    \"q\\\"\\\\\",\n"
+                        "    \"line\\nnext\\tTab\\u0001\"\n"
+                        "  ],\n"
+                        "  \"f\": [],\n"
+                        "  \"g\": {},\n"
+                        "  \"h\": null,\n"
+                        "  \"i\": 1.15292150460685e+18,\n"
+                        "  \"j\": true,\n"
+                        "  \"7\": {\n"
+                        "    \"k\": [\n"
+                        "      1,\n"
+                        "      [\n"
+                        "        2\n"
+                        "      ]\n"
+                        "    ]\n"
+                        "  }\n"
+                        "}\n");
+    assert_int_equal(render(f, "json-bad.html", NULL, NULL), -1);
+    assert_non_null(strstr(msg(f), "json(): cannot write a function"));
+}
+
+static void
 test_require_library(void **state)
 {
     struct fx *f = *state;
@@ -272,6 +307,7 @@ main(void)
         T(test_memory_limit),
         T(test_sandbox_has_no_escape_hatches),
         T(test_url_relative),
+        T(test_json),
         T(test_require_library),
         T(test_error_in_library_names_library),
         T(test_trim_and_comments_keep_lines),
