@@ -2,6 +2,7 @@
 #include "site.h"
 
 #include <errno.h>
+#include <glib.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -427,7 +428,7 @@ push_model_field(lua_State *L, const char *id)
 static int
 copy_evidence(const struct project *p, const struct model *m,
               const struct model_compliance *mc, const char *outdir,
-              struct diag *d, struct site_stats *st)
+              GHashTable *copied, struct diag *d, struct site_stats *st)
 {
     (void)p;
     int rc = 0;
@@ -435,15 +436,10 @@ copy_evidence(const struct project *p, const struct model *m,
         const struct answer *a = &mc->answers[i];
         for (size_t k = 0; k < a->nevidence; k++) {
             const struct evidence *ev = &a->evidence[k];
-            if (!ev->rel)
+            /* a file cited by many answers is copied once */
+            if (!ev->rel || g_hash_table_contains(copied, ev->rel))
                 continue;
-            char *rel = xasprintf("models/%s/%s", m->id, ev->rel);
-            char *dst = file_join(outdir, rel);
-            free(rel);
-            if (file_exists(dst)) {
-                free(dst);
-                continue;
-            }
+            g_hash_table_add(copied, (gpointer)ev->rel);
             struct buf b;
             buf_init(&b);
             char *erel = xasprintf("models/%s/%s", m->id, ev->rel);
@@ -460,7 +456,6 @@ copy_evidence(const struct project *p, const struct model *m,
                 st->bytes += b.len;
             }
             buf_release(&b);
-            free(dst);
         }
     }
     return rc;
@@ -605,6 +600,7 @@ job_model(struct template_engine *e, const struct run *r, size_t mi,
     lua_getfield(L, -1, m->id);
     luadata_set_answers(L, p, mi, true);
     lua_pop(L, 4);
+    GHashTable *copied = g_hash_table_new(g_str_hash, g_str_equal);
     for (size_t k = 0; k < m->ncompliance; k++) {
         const struct model_compliance *mc = &m->compliance[k];
         rel = xasprintf("models/%s/compliance/%s.html", m->id,
@@ -625,9 +621,10 @@ job_model(struct template_engine *e, const struct run *r, size_t mi,
         if (render_page(e, "compliance.html", outdir, rel, d, st) < 0)
             rc = -1;
         free(rel);
-        if (copy_evidence(p, m, mc, outdir, d, st) < 0)
+        if (copy_evidence(p, m, mc, outdir, copied, d, st) < 0)
             rc = -1;
     }
+    g_hash_table_destroy(copied);
     lua_getfield(L, LUA_REGISTRYINDEX, "dossier.G");
     lua_getfield(L, -1, "site");
     lua_getfield(L, -1, "model_by_id");
