@@ -92,26 +92,27 @@ file_read_nofollow(struct diag *d, const struct pos *ref, const char *path,
 int
 file_mkdirs(const char *path)
 {
-    char *p = xstrdup(path);
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-            free(p);
-            return -1;
-        }
-        *s = '/';
-    }
-    int rc = mkdir(p, 0777);
-    free(p);
-    return rc < 0 && errno != EEXIST ? -1 : 0;
+    /* the common case, a missing folder in an existing one, costs one
+     * call; parents are made only when mkdir says they are missing */
+    if (mkdir(path, 0777) == 0 || errno == EEXIST)
+        return 0;
+    if (errno != ENOENT)
+        return -1;
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path)
+        return -1;
+    char *parent = xstrndup(path, (size_t)(slash - path));
+    int rc = file_mkdirs(parent);
+    free(parent);
+    if (rc < 0)
+        return -1;
+    return mkdir(path, 0777) < 0 && errno != EEXIST ? -1 : 0;
 }
 
-int
-file_write(const char *path, const char *data, size_t len)
+static int
+write_at(const char *path, const char *data, size_t len, int flags)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    int fd = open(path, flags, 0666);
     const char *slash = strrchr(path, '/');
     if (fd < 0 && errno == ENOENT && slash && slash != path) {
         /* the folder is made only when it is missing: a site writes many
@@ -122,7 +123,7 @@ file_write(const char *path, const char *data, size_t len)
         free(dir);
         if (rc < 0)
             return -1;
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        fd = open(path, flags, 0666);
     }
     if (fd < 0)
         return -1;
@@ -140,6 +141,22 @@ file_write(const char *path, const char *data, size_t len)
         off += (size_t)n;
     }
     return close(fd);
+}
+
+int
+file_write(const char *path, const char *data, size_t len)
+{
+    return write_at(path, data, len, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC);
+}
+
+int
+file_write_new(const char *path, const char *data, size_t len)
+{
+    int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
+    int rc = write_at(path, data, len, flags);
+    if (rc < 0 && errno == EEXIST && unlink(path) == 0)
+        rc = write_at(path, data, len, flags);
+    return rc;
 }
 
 int

@@ -25,6 +25,9 @@ int file_read_nofollow(struct diag *d, const struct pos *ref,
 
 /* Writes len bytes to path, creating parent folders. 0 or -1 with errno. */
 int file_write(const char *path, const char *data, size_t len);
+/* The same into a new file: an existing one, which may be a hard link to
+ * another tree's file, is removed first and never written through. */
+int file_write_new(const char *path, const char *data, size_t len);
 /* mkdir -p. 0 or -1 with errno. */
 int file_mkdirs(const char *path);
 /* rm -rf; does not follow symlinks. 0 or -1. */

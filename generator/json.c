@@ -22,9 +22,17 @@ json_init(struct json *j, struct buf *out)
     j->first[0] = true;
 }
 
+static bool
+flat(const struct json *j)
+{
+    return j->flat_from > 0 && j->depth >= j->flat_from;
+}
+
 static void
 indent(struct json *j)
 {
+    if (flat(j))
+        return;
     buf_putc(j->out, '\n');
     for (int i = 0; i < j->depth; i++)
         buf_puts(j->out, "  ");
@@ -60,9 +68,10 @@ static void
 close_(struct json *j, char c)
 {
     bool empty = j->first[j->depth];
+    bool was_flat = flat(j);
     if (j->depth > 0)
         j->depth--;
-    if (!empty)
+    if (!empty && !was_flat)
         indent(j);
     buf_putc(j->out, c);
     if (j->depth == 0)
@@ -80,7 +89,7 @@ json_key(struct json *j, const char *key)
     pre(j);
     buf_putc(j->out, '"');
     buf_add_json(j->out, key, strlen(key));
-    buf_puts(j->out, "\": ");
+    buf_puts(j->out, flat(j) ? "\":" : "\": ");
     j->after_key = true;
 }
 

@@ -25,6 +25,9 @@ struct json {
     int depth;
     bool first[JSON_MAX_DEPTH];
     bool after_key;
+    /* containers this deep or deeper go on one line without spaces (0:
+     * everywhere indented): a list of records, one record per line */
+    int flat_from;
 };
 
 void json_init(struct json *j, struct buf *out);

@@ -11,6 +11,9 @@
 #include "project.h"
 
 /* Appends the index as JSON to json and as a script to js. */
-void search_index(const struct project *p, struct buf *json, struct buf *js);
-
+/* Appends the script form (search-index.js) to js; the JSON form
+ * (search-index.json) is js->data[*json_at .. *json_at + *json_len), so a
+ * large index is held once. One entry per line, without spaces. */
+void search_index(const struct project *p, struct buf *js, size_t *json_at,
+                  size_t *json_len);
 #endif

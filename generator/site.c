@@ -327,11 +327,8 @@ emit(const char *outdir, const char *rel, const char *data, size_t len)
         rc = link(old, path);
         free(old);
     }
-    if (rc < 0) {
-        /* never write through a link into the previous site */
-        unlink(path);
-        rc = file_write(path, data, len);
-    }
+    if (rc < 0) /* never through a link into the previous site */
+        rc = file_write_new(path, data, len);
     if (rc == 0 && site_sums) {
         char sha[65];
         cache_sha256(data, len, sha);
@@ -891,14 +888,14 @@ run_job(struct template_engine *e, const struct run *r, const struct job *j,
         return r->has_value ? job_value_report(e, r, st) : 0;
     case JOB_SEARCH: {
         /* the largest single file: written while the pages render */
-        struct buf json, js;
-        buf_init(&json);
+        struct buf js;
         buf_init(&js);
-        search_index(p, &json, &js);
+        size_t at, n;
+        search_index(p, &js, &at, &n);
+        struct buf json = {js.data + at, n, 0}; /* a view into the script */
         if (write_out(r->outdir, "search-index.json", &json, r->d, st) < 0 ||
             write_out(r->outdir, "search-index.js", &js, r->d, st) < 0)
             rc = -1;
-        buf_release(&json);
         buf_release(&js);
         return rc;
     }
