@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include "cache.h"
 #include "chart_lua.h"
@@ -46,6 +47,9 @@ site_model_json(const struct project *p, const struct model *m,
 {
     struct json j;
     json_init(&j, out);
+    /* answers, evidence and other records one per line: the checklist
+     * is most of the file, and indenting every field doubled its size */
+    j.flat_from = 4;
     json_object_begin(&j);
     json_kv(&j, "id", m->id);
     json_kv(&j, "generator", version);
@@ -1155,6 +1159,13 @@ site_render(const struct project *p, const char *outdir,
         buf_init(&g);
         buf_printf(&g, "%s\n%s\npdf=%d\n", o->version, p->build_date,
                    (int)o->pdf);
+        /* a rebuilt generator renders everything again, even with the
+         * same version string */
+        struct stat exe;
+        if (stat("/proc/self/exe", &exe) == 0)
+            buf_printf(&g, "program %llu %lld %lld.%09ld\n",
+                       (unsigned long long)exe.st_ino, (long long)exe.st_size,
+                       (long long)exe.st_mtim.tv_sec, exe.st_mtim.tv_nsec);
         for (size_t i = 0; i < p->ninputs; i++) {
             const struct input_file *f = &p->inputs[i];
             if (strncmp(f->rel, "content/models/", 15))
