@@ -17,10 +17,56 @@
 
 #include "xmem.h"
 
+/* Bytes this thread read moments ago, by path, while file_keep_begin is
+ * in force: a model's metrics folder is read once to hash it for the
+ * audit trail, and its importers then parse those same bytes instead of
+ * reading every small file again. */
+#define KEEP_MAX_FILE (256u << 10)
+static _Thread_local GHashTable *kept;
+
+static void
+kept_free(void *b)
+{
+    buf_release(b);
+    free(b);
+}
+
+void
+file_keep_begin(void)
+{
+    if (!kept)
+        kept = g_hash_table_new_full(g_str_hash, g_str_equal, free,
+                                     kept_free);
+}
+
+void
+file_keep_end(void)
+{
+    if (kept)
+        g_hash_table_destroy(kept);
+    kept = NULL;
+}
+
+void
+file_keep(const char *path, const char *data, size_t len)
+{
+    if (!kept || len > KEEP_MAX_FILE)
+        return;
+    struct buf *b = xmalloc(sizeof *b);
+    buf_init(b);
+    buf_add(b, data, len);
+    g_hash_table_replace(kept, xstrdup(path), b);
+}
+
 static int
 read_file(struct diag *d, const struct pos *ref, const char *path,
           size_t limit, struct buf *out, int flags)
 {
+    const struct buf *k = kept ? g_hash_table_lookup(kept, path) : NULL;
+    if (k && k->len <= limit) {
+        buf_add(out, k->data ? k->data : "", k->len);
+        return 0;
+    }
     struct pos self = {path, 0, 0};
     const struct pos *at = ref ? ref : &self;
     int fd = open(path, O_RDONLY | O_CLOEXEC | flags);

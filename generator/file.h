@@ -24,6 +24,13 @@ int file_read_nofollow(struct diag *d, const struct pos *ref,
                        const char *path, size_t limit, struct buf *out);
 
 /* Writes len bytes to path, creating parent folders. 0 or -1 with errno. */
+/* While this thread is between file_keep_begin() and file_keep_end(),
+ * file_read() of a path given to file_keep() returns the kept bytes (up to
+ * 256 KiB a file) without reading the file again. */
+void file_keep_begin(void);
+void file_keep(const char *path, const char *data, size_t len);
+void file_keep_end(void);
+
 int file_write(const char *path, const char *data, size_t len);
 /* The same into a new file: an existing one, which may be a hard link to
  * another tree's file, is removed first and never written through. */

@@ -114,6 +114,7 @@ read_input(struct project *p, struct diag *d, const struct pos *ref,
     nf.rel = arena_strdup(p->arena, rel);
     nf.size = b->len - before;
     cache_sha256(b->data + before, nf.size, nf.sha256);
+    file_keep(path, b->data + before, nf.size);
     buf_release(&tmp);
     pthread_mutex_lock(p->lock);
     /* another thread may have read the same file meanwhile */
@@ -612,8 +613,11 @@ load_metrics(struct project *p, struct model *m, const char *mrel,
     for (size_t f = 0; f < 2; f++) {
         char *rel = xasprintf("%s/%s", mrel, folders[f]);
         const char *dir = disp(p, rel);
+        /* the importers parse the very bytes that were hashed */
+        file_keep_begin();
         if (file_is_dir(dir) && hash_tree(p, rel, d, 0) == 0)
             metrics_load_path(p->arena, d, dir, &m->metrics);
+        file_keep_end();
         free(rel);
     }
     if (m->nreleases) {
