@@ -1,6 +1,9 @@
 /* manifest: manifest.json and dossier verify (see manifest.h). */
 #include "manifest.h"
 
+#include <dirent.h>
+#include <stdbool.h>
+
 #include <errno.h>
 #include <glib.h>
 #include <pthread.h>
@@ -26,11 +29,15 @@ walk(const char *root, const char *rel, struct list *l)
 {
     char *dir = rel ? file_join(root, rel) : xstrdup(root);
     size_t n;
-    char **names = file_list(dir, true, &n);
+    unsigned char *types = NULL;
+    char **names = file_list_typed(dir, true, &n, &types);
     for (size_t i = 0; names && i < n; i++) {
         char *r = rel ? file_join(rel, names[i]) : xstrdup(names[i]);
         char *full = file_join(root, r);
-        if (file_is_dir(full)) {
+        /* the folder says what each entry is; stat only when it does not */
+        bool is_dir = types[i] == DT_DIR ||
+                      (types[i] == DT_UNKNOWN && file_is_dir(full));
+        if (is_dir) {
             walk(root, r, l);
             free(r);
         } else if (!rel && (!strcmp(names[i], MANIFEST_NAME) ||
@@ -46,6 +53,7 @@ walk(const char *root, const char *rel, struct list *l)
         free(full);
     }
     file_list_free(names);
+    free(types);
     free(dir);
 }
 

@@ -1,6 +1,7 @@
 /* template: the etlua-like compiler and the Lua sandbox (see template.h). */
 #include "template.h"
 
+#include <glib.h>
 #include <lauxlib.h>
 #include <lualib.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@ struct template_engine {
     char **deps;           /* templates and libraries used since reset */
     size_t ndeps, capdeps;
     int rendering;         /* inside template_render */
+    GHashTable *found;     /* name -> path where found, "" for nowhere */
 };
 
 static char reported_marker;
@@ -709,13 +711,22 @@ template_find(const struct template_engine *e, const char *name)
 {
     if (!safe_name(name))
         return NULL;
-    for (size_t i = 0; i < e->ndirs; i++) {
+    /* every model job checks the same few templates: remember where each
+     * was found (templates do not move during a build) */
+    const char *had = e->found ? g_hash_table_lookup(e->found, name) : NULL;
+    if (had)
+        return *had ? xstrdup(had) : NULL;
+    char *hit = NULL;
+    for (size_t i = 0; i < e->ndirs && !hit; i++) {
         char *p = file_join(e->dirs[i], name);
         if (file_is_regular(p))
-            return p;
-        free(p);
+            hit = p;
+        else
+            free(p);
     }
-    return NULL;
+    if (e->found)
+        g_hash_table_insert(e->found, xstrdup(name), xstrdup(hit ? hit : ""));
+    return hit;
 }
 
 /* _loadtpl(name) -> function */
@@ -913,6 +924,7 @@ template_engine_new(const char *const *dirs, const char *const *displays,
     }
     e->mem_limit = (size_t)-1 / 2;
     e->d = d;
+    e->found = g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
     e->L = lua_newstate(engine_alloc, e);
     if (!e->L) {
         diag_error(d, NULL, "cannot create a Lua state");
@@ -958,6 +970,8 @@ template_engine_free(struct template_engine *e)
     }
     template_deps_reset(e);
     free(e->deps);
+    if (e->found)
+        g_hash_table_destroy(e->found);
     free(e);
 }
 
