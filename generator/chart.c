@@ -1830,6 +1830,17 @@ text_cache(void)
     return tc;
 }
 
+void
+chart_thread_release(void)
+{
+    pthread_once(&text_cache_once, text_cache_make_key);
+    struct text_cache *tc = pthread_getspecific(text_cache_key);
+    if (tc) {
+        pthread_setspecific(text_cache_key, NULL);
+        text_cache_free(tc);
+    }
+}
+
 static PangoLayout *
 text_new(struct draw *d, enum font_role f, const char *s, double width,
          int lines, PangoAlignment align)

@@ -187,6 +187,10 @@ int chart_draw(const struct chart *c, cairo_t *cr, double x, double y, double w,
  * ids process-wide; renumbering them makes the same spec always give the
  * same bytes. 0, or -1 with out unchanged. */
 int chart_svg(const struct chart *c, struct buf *out);
+/* Frees what the calling thread keeps between charts (its Pango context
+ * and shaped text). Threads that exit free theirs; the main thread calls
+ * this when it is done drawing. */
+void chart_thread_release(void);
 
 /* Appends the data as an HTML <table> with a <caption>, th scope
  * attributes and formatted values, all escaped. 0, or -1 with out

@@ -478,6 +478,19 @@ scratch_arena(void)
     return a;
 }
 
+/* Frees the calling thread's scratch arena: threads that exit free theirs
+ * with the key's destructor, the thread that started the load does not. */
+static void
+scratch_release(void)
+{
+    pthread_once(&scratch_once, scratch_make_key);
+    struct arena *a = pthread_getspecific(scratch_key);
+    if (a) {
+        pthread_setspecific(scratch_key, NULL);
+        arena_free(a);
+    }
+}
+
 static const char *
 keep(struct project *p, const char *s)
 {
@@ -793,6 +806,7 @@ compliance_load(struct project *p, const char *shipped_dir, struct diag *d)
     }
     struct in_use u = {used, nused};
     project_each_model(p, answer_model, &u, d);
+    scratch_release();
     p->used = used;
     p->nused = nused;
     project_index_inputs(p); /* evidence and answers joined the inputs */

@@ -1226,6 +1226,7 @@ site_render(const struct project *p, const char *outdir,
             w[i].run = NULL;
         }
     worker_main(&w[0]);
+    chart_thread_release();
     int rc = 0;
     for (int i = 0; i < nw; i++) {
         if (i > 0 && w[i].run)
