@@ -983,22 +983,22 @@ from_cache(struct template_engine *e, const struct run *r, const char *job,
     }
     for (size_t i = 0; i < c->nfiles; i++) {
         char *old = file_join(site_prev, c->files[i]);
-        bool ok = file_is_regular(old);
-        free(old);
-        if (!ok)
-            return false;
-    }
-    for (size_t i = 0; i < c->nfiles; i++) {
-        char *old = file_join(site_prev, c->files[i]);
         char *path = file_join(r->outdir, c->files[i]);
-        char *slash = strrchr(path, '/');
-        *slash = '\0';
-        file_mkdirs(path);
-        *slash = '/';
-        if (link(old, path) < 0) {
+        /* the folder is made when the link finds it missing */
+        int lr = link(old, path);
+        if (lr < 0 && errno == ENOENT) {
+            char *slash = strrchr(path, '/');
+            *slash = '\0';
+            file_mkdirs(path);
+            *slash = '/';
+            lr = link(old, path);
+        }
+        if (lr < 0) {
+            /* a file of the previous site is missing: the job renders
+             * instead, and writing replaces what was linked so far */
             free(old);
             free(path);
-            return false; /* the job renders instead */
+            return false;
         }
         st->files++;
         char sha[65];
