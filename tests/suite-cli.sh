@@ -101,11 +101,15 @@ mkdir -p "$CLI/out.tmp-999999/models"
 # Nothing outside the project is opened for writing, and nothing outside
 # the project and the theme is read (system libraries and fonts aside).
 if command -v strace >/dev/null 2>&1; then
-    strace -f -qq -e trace=open,openat,creat,mkdir,mkdirat,rename,renameat,renameat2,unlink,unlinkat \
+    # -y names the folder behind a descriptor: a call relative to an open
+    # folder (unlinkat(3</…/out.tmp-1/models>, "x", 0)) is judged by both
+    strace -f -qq -y -e trace=open,openat,creat,mkdir,mkdirat,rename,renameat,renameat2,unlink,unlinkat \
         -o "$CLI/strace.log" "$DOSSIER" build -q -j 1 -C "$CLI" >/dev/null 2>&1
     here=$(cd "$CLI" && pwd)
     bad=$(grep -E 'O_WRONLY|O_RDWR|O_CREAT|mkdir|rename|unlink' "$CLI/strace.log" \
-        | grep -v '= -1' | grep -oE '"[^"]*"' | tr -d '"' \
+        | grep -v '= -1' \
+        | sed -E 's/\(([0-9]+)<([^>]*)>, "([^"]*)"/("\2\/\3"/; s/ = [0-9]+<[^>]*>$//' \
+        | grep -oE '"[^"]*"' | tr -d '"' \
         | while read -r p; do
             case "$p" in /*) ab=$p ;; *) ab="$ROOT/$p" ;; esac
             case "$ab" in "$here"|"$here"/*) ;; /dev/*|/proc/*) ;; *) echo "$p" ;; esac
