@@ -407,7 +407,7 @@ push_history(lua_State *L, const struct model *m)
  * portfolio in Lua at once. */
 static const char *const model_lazy[] = {
     "field_sources", "history", "inputs", "releases", "readme_html",
-    "value", NULL,
+    "value", "gates", NULL,
 };
 
 static bool
@@ -415,7 +415,25 @@ push_lazy_field(lua_State *L, const struct project *p, size_t mi,
                 const char *k)
 {
     const struct model *m = &p->models[mi];
-    if (!strcmp(k, "field_sources")) {
+    if (!strcmp(k, "gates")) {
+        /* with every finding's message, the largest field of a model
+         * that fails its gates: made when a page asks */
+        lua_createtable(L, (int)p->ngates, 0);
+        for (size_t g = 0; g < p->ngates; g++) {
+            const struct gate *gt = &p->gates[g];
+            const struct gate_outcome *o = gate_outcome(p, g, mi);
+            lua_newtable(L);
+            set_str(L, "id", gt->id);
+            set_str(L, "title", gt->title);
+            set_str(L, "rule", gt->rule_name);
+            set_str(L, "level", gt->error ? "error" : "warning");
+            set_str(L, "result", result_name(o->result));
+            set_str(L, "skip_reason", o->skip_reason);
+            push_failures(L, o);
+            lua_setfield(L, -2, "failures");
+            lua_rawseti(L, -2, (lua_Integer)g + 1);
+        }
+    } else if (!strcmp(k, "field_sources")) {
         lua_newtable(L);
         for (size_t i = 0; i < m->nfields; i++) {
             lua_pushstring(L, m->field_sources[i]);
@@ -563,23 +581,6 @@ push_model(lua_State *L, const struct project *p, size_t mi)
     lua_setfield(L, -3, "compliance_by_fw");
     lua_setfield(L, -2, "compliance");
 
-    lua_createtable(L, (int)p->ngates, 0);
-    for (size_t g = 0; g < p->ngates; g++) {
-        const struct gate *gt = &p->gates[g];
-        const struct gate_outcome *o = gate_outcome(p, g, mi);
-        lua_newtable(L);
-        set_str(L, "id", gt->id);
-        set_str(L, "title", gt->title);
-        set_str(L, "rule", gt->rule_name);
-        set_str(L, "level", gt->error ? "error" : "warning");
-        set_str(L, "result", result_name(o->result));
-        set_str(L, "skip_reason", o->skip_reason);
-        push_failures(L, o);
-        lua_setfield(L, -2, "failures");
-        lua_rawseti(L, -2, (lua_Integer)g + 1);
-    }
-    lua_setfield(L, -2, "gates");
-
     if (m->value) {
         set_path(L, "value_path", m->value_path);
         lua_pushfstring(L, "models/%s/value.html", m->id);
@@ -597,7 +598,7 @@ model_eager(const char *k)
         "_index",    "id",         "dir",     "card_path",   "readme_path",
         "url",       "json_url",   "releases_url", "compliance",
         "input_count", "input_bytes",
-        "compliance_by_fw", "gates", "value_path", "value_url", NULL,
+        "compliance_by_fw", "value_path", "value_url", NULL,
     };
     for (size_t i = 0; keep[i]; i++)
         if (!strcmp(k, keep[i]))
