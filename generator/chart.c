@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cairo-svg.h>
+#include <cairo.h>
 #include <glib.h>
 #include <pango/pangocairo.h>
 
@@ -1905,12 +1905,6 @@ text_width(struct draw *d, enum font_role f, const char *s)
     return w;
 }
 
-static void
-svg_num(struct buf *b, double v)
-{
-    num2(b, v);
-}
-
 /* The longest prefix of s[0..n) that fits width with an ellipsis after
  * it, as Pango shows an ellipsized line. */
 static void
@@ -2016,9 +2010,9 @@ svg_text_show(struct draw *d, PangoLayout *l, double x, double y,
             ly += mx.y0;
         }
         buf_puts(o, "<text x=\"");
-        svg_num(o, lx);
+        num2(o, lx);
         buf_puts(o, "\" y=\"");
-        svg_num(o, ly);
+        num2(o, ly);
         buf_puts(o, "\"");
         if (!plain) {
             buf_puts(o, " transform=\"matrix(");
@@ -2026,12 +2020,12 @@ svg_text_show(struct draw *d, PangoLayout *l, double x, double y,
             for (int k = 0; k < 6; k++) {
                 if (k)
                     buf_putc(o, ' ');
-                svg_num(o, v[k]);
+                num2(o, v[k]);
             }
             buf_puts(o, ")\"");
         }
         buf_puts(o, " font-size=\"");
-        svg_num(o, size);
+        num2(o, size);
         buf_puts(o, "\"");
         if (bold)
             buf_puts(o, " font-weight=\"bold\"");
@@ -2041,7 +2035,7 @@ svg_text_show(struct draw *d, PangoLayout *l, double x, double y,
         if (col.a < 1)
             buf_printf(o, " fill-opacity=\"%.2f\"", fmax(col.a, 0));
         buf_puts(o, " textLength=\"");
-        svg_num(o, lw);
+        num2(o, lw);
         buf_puts(o, "\" lengthAdjust=\"spacingAndGlyphs\">");
         buf_add_html(o, s.data, s.len);
         buf_puts(o, "</text>\n");
