@@ -412,6 +412,22 @@ load_folder(struct project *p, const char *dir, bool in_project,
 
 /* ---- answers ----------------------------------------------------------- */
 
+void
+compliance_anchor(struct buf *out, const char *id)
+{
+    bool dash = false;
+    for (const char *s = id ? id : ""; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        bool w = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                 (c >= '0' && c <= '9');
+        if (w)
+            buf_putc(out, (char)c);
+        else if (!dash)
+            buf_putc(out, '-');
+        dash = !w;
+    }
+}
+
 const char *
 compliance_status_name(enum compliance_status s)
 {

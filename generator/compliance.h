@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "buf.h"
 #include "node.h"
 
 struct project;
@@ -110,6 +111,12 @@ int compliance_load(struct project *p, const char *shipped_dir,
 const char *compliance_status_name(enum compliance_status s);
 const struct catalog *compliance_catalog(const struct project *p,
                                          const char *id);
+/* Appends the fragment a checklist page gives item or section id: id with
+ * every run of characters other than ASCII letters and digits made one
+ * '-'. The pages (through Lua's `anchor` field) and the search index use
+ * it, so their links agree. */
+void compliance_anchor(struct buf *out, const char *id);
+
 /* Index of item id in c, or (size_t)-1. */
 size_t compliance_item_index(const struct catalog *c, const char *id);
 

@@ -646,25 +646,15 @@ luadata_trim_models(lua_State *L, const struct project *p, long mi)
     lua_pop(L, 3);
 }
 
-/* id with every run of characters other than ASCII letters and digits
- * made one '-': the fragment pages link items and sections by. */
+/* The fragment pages link an item or section by (compliance_anchor). */
 static void
 set_anchor(lua_State *L, const char *id)
 {
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    bool dash = false;
-    for (const char *s = id ? id : ""; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        bool w = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                 (c >= '0' && c <= '9');
-        if (w)
-            luaL_addchar(&b, (char)c);
-        else if (!dash)
-            luaL_addchar(&b, '-');
-        dash = !w;
-    }
-    luaL_pushresult(&b);
+    struct buf b;
+    buf_init(&b);
+    compliance_anchor(&b, id);
+    lua_pushlstring(L, b.data ? b.data : "", b.len);
+    buf_release(&b);
     lua_setfield(L, -2, "anchor");
 }
 

@@ -140,19 +140,7 @@ search_index(const struct project *p, struct buf *js, size_t *json_at,
                 buf_reset(&url);
                 buf_printf(&url, "models/%s/compliance/%s.html#item-", m->id,
                            cat->id);
-                for (const char *s = it->id; *s;) {
-                    /* the page's anchor: runs of non-alphanumerics -> '-' */
-                    if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-                        (*s >= '0' && *s <= '9')) {
-                        buf_putc(&url, *s++);
-                    } else {
-                        buf_putc(&url, '-');
-                        while (*s && !((*s >= 'a' && *s <= 'z') ||
-                                       (*s >= 'A' && *s <= 'Z') ||
-                                       (*s >= '0' && *s <= '9')))
-                            s++;
-                    }
-                }
+                compliance_anchor(&url, it->id);
                 entry(&j, "answer", title.data, url.data, text.data);
             }
         }
