@@ -281,11 +281,7 @@ build_is_current(const struct opts *o, struct stamp *s)
     buf_init(&extra);
     buf_printf(&extra, "dossier %s\npdf %d strict %d\n", DOSSIER_VERSION,
                !o->no_pdf, o->strict);
-    struct stat exe;
-    if (stat("/proc/self/exe", &exe) == 0)
-        buf_printf(&extra, "program %llu %lld %lld.%09ld\n",
-                   (unsigned long long)exe.st_ino, (long long)exe.st_size,
-                   (long long)exe.st_mtim.tv_sec, exe.st_mtim.tv_nsec);
+    file_program_id(&extra);
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     if (sde && *sde) {
         buf_printf(&extra, "SOURCE_DATE_EPOCH %s\n", sde);

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/stat.h>
 
 #include "cache.h"
 #include "chart_lua.h"
@@ -1161,11 +1160,7 @@ site_render(const struct project *p, const char *outdir,
                    (int)o->pdf);
         /* a rebuilt generator renders everything again, even with the
          * same version string */
-        struct stat exe;
-        if (stat("/proc/self/exe", &exe) == 0)
-            buf_printf(&g, "program %llu %lld %lld.%09ld\n",
-                       (unsigned long long)exe.st_ino, (long long)exe.st_size,
-                       (long long)exe.st_mtim.tv_sec, exe.st_mtim.tv_nsec);
+        file_program_id(&g);
         for (size_t i = 0; i < p->ninputs; i++) {
             const struct input_file *f = &p->inputs[i];
             if (strncmp(f->rel, "content/models/", 15))
