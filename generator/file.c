@@ -205,6 +205,9 @@ file_write_new(const char *path, const char *data, size_t len)
     return rc;
 }
 
+static char **list_open(DIR *dp, bool hidden, size_t *count,
+                        unsigned char **types);
+
 /* Empties the folder open as dfd (which it closes), entries removed
  * relative to it: no path is resolved again for every file of a tree of
  * thousands, and the folder's own record of each type saves a stat. */
@@ -217,22 +220,10 @@ remove_in(int dfd, int depth)
         return -1;
     }
     int rc = 0;
-    struct dirent *e;
     /* names are collected first: removing while reading may skip some */
-    size_t n = 0, cap = 32;
-    char **names = xmalloc(cap * sizeof *names);
-    unsigned char *types = xmalloc(cap);
-    while ((e = readdir(dp))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        if (n == cap) {
-            cap *= 2;
-            names = xrealloc(names, cap * sizeof *names);
-            types = xrealloc(types, cap);
-        }
-        names[n] = xstrdup(e->d_name);
-        types[n++] = e->d_type;
-    }
+    size_t n;
+    unsigned char *types;
+    char **names = list_open(dp, true, &n, &types);
     for (size_t i = 0; i < n; i++) {
         bool dir = types[i] == DT_DIR;
         if (types[i] == DT_UNKNOWN) {
@@ -250,9 +241,8 @@ remove_in(int dfd, int depth)
         } else if (unlinkat(dirfd(dp), names[i], 0) < 0) {
             rc = -1;
         }
-        free(names[i]);
     }
-    free(names);
+    file_list_free(names);
     free(types);
     closedir(dp);
     return rc;
@@ -326,13 +316,11 @@ typed_cmp(const void *a, const void *b)
                   ((const struct typed_name *)b)->name);
 }
 
-char **
-file_list_typed(const char *dir, bool hidden, size_t *count,
-                unsigned char **types)
+/* The entries of the open folder dp, sorted, as file_list_typed gives
+ * them; dp stays open. */
+static char **
+list_open(DIR *dp, bool hidden, size_t *count, unsigned char **types)
 {
-    DIR *dp = opendir(dir);
-    if (!dp)
-        return NULL;
     size_t n = 0, cap = 16;
     struct typed_name *v = xmalloc(cap * sizeof *v);
     struct dirent *e;
@@ -348,7 +336,6 @@ file_list_typed(const char *dir, bool hidden, size_t *count,
         v[n].name = xstrdup(e->d_name);
         v[n++].type = e->d_type;
     }
-    closedir(dp);
     qsort(v, n, sizeof *v, typed_cmp);
     char **names = xmalloc((n + 1) * sizeof *names);
     unsigned char *t = types ? xmalloc(n ? n : 1) : NULL;
@@ -363,6 +350,18 @@ file_list_typed(const char *dir, bool hidden, size_t *count,
         *types = t;
     if (count)
         *count = n;
+    return names;
+}
+
+char **
+file_list_typed(const char *dir, bool hidden, size_t *count,
+                unsigned char **types)
+{
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return NULL;
+    char **names = list_open(dp, hidden, count, types);
+    closedir(dp);
     return names;
 }
 
