@@ -713,7 +713,7 @@ template_find(const struct template_engine *e, const char *name)
         return NULL;
     /* every model job checks the same few templates: remember where each
      * was found (templates do not move during a build) */
-    const char *had = e->found ? g_hash_table_lookup(e->found, name) : NULL;
+    const char *had = g_hash_table_lookup(e->found, name);
     if (had)
         return *had ? xstrdup(had) : NULL;
     char *hit = NULL;
@@ -724,8 +724,7 @@ template_find(const struct template_engine *e, const char *name)
         else
             free(p);
     }
-    if (e->found)
-        g_hash_table_insert(e->found, xstrdup(name), xstrdup(hit ? hit : ""));
+    g_hash_table_insert(e->found, xstrdup(name), xstrdup(hit ? hit : ""));
     return hit;
 }
 
@@ -975,8 +974,7 @@ template_engine_free(struct template_engine *e)
     }
     template_deps_reset(e);
     free(e->deps);
-    if (e->found)
-        g_hash_table_destroy(e->found);
+    g_hash_table_destroy(e->found);
     free(e);
 }
 
