@@ -831,6 +831,18 @@ static int cached_job(struct template_engine *e, const struct run *r,
                       int (*fn)(struct template_engine *, const struct run *,
                                 size_t, struct site_stats *));
 
+struct search_put {
+    const struct run *r;
+    struct site_stats *st;
+};
+
+static int
+search_put(void *ctx, const char *rel, const struct buf *b)
+{
+    struct search_put *sp = ctx;
+    return write_out(sp->r->outdir, rel, b, sp->r->d, sp->st);
+}
+
 static int
 run_job(struct template_engine *e, const struct run *r, const struct job *j,
         struct site_stats *st)
@@ -890,17 +902,9 @@ run_job(struct template_engine *e, const struct run *r, const struct job *j,
     case JOB_VALUE_PDF:
         return r->has_value ? job_value_report(e, r, st) : 0;
     case JOB_SEARCH: {
-        /* the largest single file: written while the pages render */
-        struct buf js;
-        buf_init(&js);
-        size_t at, n;
-        search_index(p, &js, &at, &n);
-        struct buf json = {js.data + at, n, 0}; /* a view into the script */
-        if (write_out(r->outdir, "search-index.json", &json, r->d, st) < 0 ||
-            write_out(r->outdir, "search-index.js", &js, r->d, st) < 0)
-            rc = -1;
-        buf_release(&js);
-        return rc;
+        /* the most files of any job: written while the pages render */
+        struct search_put sp = {r, st};
+        return search_write(p, search_put, &sp);
     }
     case JOB_PAGE:
         rel = xasprintf("pages/%s.html", p->pages[j->index].slug);

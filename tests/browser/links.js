@@ -278,17 +278,23 @@ function main() {
   }
   report.check("links: no absolute path of the build machine in the site", leaks);
 
-  // the search index: every result URL must open
-  const idx = path.join(out, "search-index.json");
-  if (fs.existsSync(idx)) {
+  // the search index: every record's URL must open, and meta.js counts
+  // exactly the records the chunks hold
+  const sdir = path.join(out, "search");
+  if (fs.existsSync(path.join(sdir, "meta.js"))) {
     const problems = [];
     let entries = [];
-    try {
-      entries = JSON.parse(fs.readFileSync(idx, "utf8"));
-      if (!Array.isArray(entries)) entries = entries.entries || entries.items || [];
-    } catch (e) {
-      problems.push("search-index.json: " + e.message);
+    const ddir = path.join(sdir, "d");
+    const chunks = fs.existsSync(ddir) ? fs.readdirSync(ddir).filter((f) => /^\d+\.js$/.test(f)) : [];
+    chunks.sort((a, b) => parseInt(a) - parseInt(b));
+    for (const f of chunks) {
+      const text = fs.readFileSync(path.join(ddir, f), "utf8");
+      const m = /^DOSSIER_SEARCH\.d\[(\d+)\] = (\[[\s\S]*\]);\s*$/m.exec(text);
+      if (!m || m[1] !== String(parseInt(f))) { problems.push("search/d/" + f + ": not a record chunk"); continue; }
+      try { entries = entries.concat(JSON.parse(m[2])); } catch (e) { problems.push("search/d/" + f + ": " + e.message); }
     }
+    const meta = /"records":(\d+)/.exec(fs.readFileSync(path.join(sdir, "meta.js"), "utf8"));
+    if (!meta || +meta[1] !== entries.length) problems.push("meta.js counts " + (meta && meta[1]) + " records, the chunks hold " + entries.length);
     for (const e of entries) {
       if (!e || typeof e.u !== "string") {
         problems.push("an entry without a URL: " + JSON.stringify(e).slice(0, 100));
@@ -298,6 +304,8 @@ function main() {
       if (err) problems.push((e.t || "?") + " → " + e.u + ": " + err);
     }
     report.check("links: the " + entries.length + " URLs of the search index resolve", problems);
+  } else {
+    report.check("links: the site has a search index (search/meta.js)", ["search/meta.js is missing"]);
   }
   report.done();
 }

@@ -253,6 +253,70 @@ async function flow(browser, mode, base, out, pages, server, r) {
   });
   await clean("search.html?q=risk%20management");
 
+  await r.step(N("every word of every search record leads back to it (search.js splits words as the generator does)"), async () => {
+    await page.goto(base + "search.html");
+    return page.evaluate(async () => {
+      const S = window.DOSSIER_SEARCH, p = [];
+      if (!S || !S.words) return ["search/meta.js or assets/search.js did not load"];
+      const load = (rel) => new Promise((res, rej) => {
+        const s = document.createElement("script");
+        s.src = "search/" + rel;
+        s.onload = res;
+        s.onerror = () => rej(new Error("cannot load search/" + rel));
+        document.head.appendChild(s);
+      });
+      const want = new Map(); // word -> Map(record -> 1 in the title, else 0)
+      for (let c = 0; c * S.chunk < S.records; c++) {
+        await load("d/" + c + ".js");
+        S.d[c].forEach((rec, i) => {
+          const doc = c * S.chunk + i;
+          [[rec.x, 0], [rec.t, 1]].forEach(([text, title]) => S.words(text).forEach((w) => {
+            if (!want.has(w)) want.set(w, new Map());
+            want.get(w).set(doc, Math.max(want.get(w).get(doc) || 0, title));
+          }));
+        });
+      }
+      const shards = new Set(S.shards);
+      let pairs = 0;
+      for (const [w, docs] of want) {
+        const k = S.key(w);
+        if (!shards.has(k)) { p.push("no shard " + k + " for '" + w + "'"); continue; }
+        if (!S.t[k]) await load("t/" + k + ".js");
+        const l = S.t[k][w];
+        if (!l) { p.push("'" + w + "' is not in shard " + k); continue; }
+        let doc = 0;
+        const got = new Map();
+        l.forEach((v) => { doc += Math.floor(v / 2); got.set(doc, v % 2); });
+        for (const [d, t] of docs) {
+          pairs++;
+          if (!got.has(d)) p.push("'" + w + "' does not lead to record " + d);
+          else if (got.get(d) !== t) p.push("'" + w + "' in record " + d + ": title flag " + got.get(d) + ", want " + t);
+        }
+        if (got.size !== docs.size) p.push("'" + w + "' leads to " + got.size + " records, " + docs.size + " hold it");
+      }
+      if (!pairs) p.push("no words at all");
+      return p.slice(0, 12);
+    });
+  });
+  await clean("the search index check");
+
+  await r.step(N("a query with more than 50 results shows 50 and a button for the rest"), async () => {
+    await page.goto(base + "search.html?q=vogel");
+    await page.locator("#search-results li").first().waitFor();
+    const p = [];
+    const status = ((await page.locator("#search-status").textContent()) || "").trim();
+    const total = parseInt(status, 10);
+    if (!(total > 50)) return ["the demo needs a query with over 50 results; 'vogel' has: " + status];
+    if ((await page.locator("#search-results li").count()) !== 50) p.push("the first page does not show 50 results");
+    const more = page.locator("#search-more");
+    if (!(await more.isVisible())) return p.concat(["no visible 'Show more' button"]);
+    await more.click();
+    await page.waitForFunction((n) => document.querySelectorAll("#search-results li").length === n, Math.min(100, total));
+    if (total <= 100 && (await more.isVisible())) p.push("the button stays after the last results");
+    return p;
+  });
+  await clean("search.html?q=vogel");
+
   await r.step(N("a query without matches says so"), async () => {
     await page.goto(base + "search.html?q=zqxjvw");
     const p = [];

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["ab"] = {
+"about":[0]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["ac"] = {
+"accuracy":[4]
+};

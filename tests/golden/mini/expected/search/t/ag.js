@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["ag"] = {
+"age":[22]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["ar"] = {
+"are":[8,2,10]
+};

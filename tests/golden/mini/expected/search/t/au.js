@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["au"] = {
+"auc":[16]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["b"] = {
+"b":[18]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["ba"] = {
+"bands":[22]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["cl"] = {
+"classic":[12]
+};

@@ -1,0 +1,4 @@
+DOSSIER_SEARCH.t["co"] = {
+"comes":[20],
+"conditional":[16]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["cr"] = {
+"credit":[12]
+};

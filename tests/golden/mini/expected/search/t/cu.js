@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["cu"] = {
+"customer":[0]
+};

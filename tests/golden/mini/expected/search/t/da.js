@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["da"] = {
+"data":[8,8,4]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["de"] = {
+"development":[0,2]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["di"] = {
+"digital":[0]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["do"] = {
+"doc":[7,3,11,3]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["dr"] = {
+"dropped":[16]
+};

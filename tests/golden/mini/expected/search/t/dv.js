@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["dv"] = {
+"dvc":[2,2,10,2]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["ex"] = {
+"exists":[6,12]
+};

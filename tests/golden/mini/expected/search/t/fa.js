@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["fa"] = {
+"fairness":[22]
+};

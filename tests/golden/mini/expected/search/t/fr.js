@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["fr"] = {
+"from":[20]
+};

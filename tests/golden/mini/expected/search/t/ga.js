@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["ga"] = {
+"gate":[16]
+};

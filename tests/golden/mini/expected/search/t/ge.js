@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["ge"] = {
+"generated":[10]
+};

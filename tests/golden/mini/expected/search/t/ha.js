@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["ha"] = {
+"have":[22]
+};

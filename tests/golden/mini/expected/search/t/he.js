@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["he"] = {
+"head":[14,2]
+};

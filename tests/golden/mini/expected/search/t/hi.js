@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["hi"] = {
+"high":[12,10]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["is"] = {
+"is":[6,10,2]
+};

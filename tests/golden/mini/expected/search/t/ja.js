@@ -1,0 +1,4 @@
+DOSSIER_SEARCH.t["ja"] = {
+"jane":[12],
+"january":[18]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["jo"] = {
+"jones":[24]
+};

@@ -1,0 +1,4 @@
+DOSSIER_SEARCH.t["la"] = {
+"labelled":[10],
+"latency":[4]
+};

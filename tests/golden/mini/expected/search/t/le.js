@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["le"] = {
+"lee":[2,2]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["ll"] = {
+"llm":[0,10]
+};

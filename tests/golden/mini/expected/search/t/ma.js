@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["ma"] = {
+"made":[4]
+};

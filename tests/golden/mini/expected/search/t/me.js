@@ -1,0 +1,4 @@
+DOSSIER_SEARCH.t["me"] = {
+"menus":[0],
+"met":[18]
+};

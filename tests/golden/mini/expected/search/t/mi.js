@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["mi"] = {
+"missed":[16]
+};

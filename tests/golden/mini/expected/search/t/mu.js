@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["mu"] = {
+"muller":[0]
+};

@@ -1,0 +1,4 @@
+DOSSIER_SEARCH.t["ne"] = {
+"neill":[12],
+"new":[4]
+};

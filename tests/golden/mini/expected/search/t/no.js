@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["no"] = {
+"not":[20,2]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["o"] = {
+"o":[12]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["ol"] = {
+"old":[16]
+};

@@ -1,0 +1,4 @@
+DOSSIER_SEARCH.t["on"] = {
+"on":[16],
+"one":[20]
+};

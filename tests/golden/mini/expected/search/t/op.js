@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["op"] = {
+"opening":[0]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["ou"] = {
+"outputs":[10]
+};

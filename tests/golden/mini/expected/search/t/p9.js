@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["p9"] = {
+"p95":[4]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["pe"] = {
+"personal":[12]
+};

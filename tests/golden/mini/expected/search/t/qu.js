@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["qu"] = {
+"questions":[0]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["ri"] = {
+"risk":[11,2,11]
+};

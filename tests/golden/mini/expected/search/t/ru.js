@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["ru"] = {
+"rules":[16]
+};

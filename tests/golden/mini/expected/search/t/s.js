@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["s"] = {
+"s":[4]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["sa"] = {
+"sam":[14,2]
+};

@@ -1,0 +1,4 @@
+DOSSIER_SEARCH.t["sc"] = {
+"score":[12],
+"scores":[12]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["se"] = {
+"sex":[22]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["si"] = {
+"signed":[18]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["sl"] = {
+"slower":[4]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["sm"] = {
+"smith":[24]
+};

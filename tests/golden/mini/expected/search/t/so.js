@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["so"] = {
+"sources":[8,12]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["st"] = {
+"still":[16]
+};

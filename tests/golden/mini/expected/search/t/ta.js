@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["ta"] = {
+"table":[20]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["to"] = {
+"to":[12,4]
+};

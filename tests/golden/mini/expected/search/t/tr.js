@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["tr"] = {
+"train":[14,2]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["v2"] = {
+"v2":[4,20]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["va"] = {
+"validation":[14,2]
+};

@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["wi"] = {
+"with":[12]
+};

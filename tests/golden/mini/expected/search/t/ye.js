@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["ye"] = {
+"yet":[22]
+};

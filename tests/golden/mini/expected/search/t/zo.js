@@ -1,0 +1,3 @@
+DOSSIER_SEARCH.t["zo"] = {
+"zoe":[0]
+};
