@@ -2,6 +2,7 @@
 #include "search.h"
 
 #include <glib.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,16 @@ put_utf8(struct buf *b, gunichar u)
     buf_add(b, tmp, (size_t)n);
 }
 
+/* buf_putc without the call: words are made a byte at a time */
+static inline void
+put_byte(struct buf *b, char c)
+{
+    if (b->len + 1 >= b->cap)
+        buf_grow(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
+
 static void
 words_into(struct buf *w, const char *text,
            void (*fn)(void *ctx, const char *w, size_t len), void *ctx)
@@ -90,12 +101,12 @@ words_into(struct buf *w, const char *text,
         unsigned char c = *p;
         if (c < 0x80) {
             if (ascii_digit(c) || (c >= 'a' && c <= 'z'))
-                buf_putc(w, (char)c);
+                put_byte(w, (char)c);
             else if (c >= 'A' && c <= 'Z')
-                buf_putc(w, (char)(c - 'A' + 'a'));
+                put_byte(w, (char)(c - 'A' + 'a'));
             else if (c == '.' && w->len && ascii_digit(w->data[w->len - 1]) &&
                      ascii_digit(p[1]))
-                buf_putc(w, '.');
+                put_byte(w, '.');
             else if (w->len) {
                 fn(ctx, w->data, w->len);
                 buf_reset(w);
@@ -172,6 +183,9 @@ search_key(struct buf *out, const char *w)
  * when the term is in the record's title. The record being indexed is
  * held back until the next one, so a word met twice is written once. */
 struct term {
+    char *word; /* owned */
+    size_t len;
+    uint64_t hash;
     struct buf list;
     long pending; /* record not yet written, or -1 */
     long written; /* the last record written */
@@ -212,30 +226,71 @@ struct writer {
     int rc;
     struct buf chunk, word, tmp;
     size_t nrecords;
-    GHashTable *terms; /* word -> struct term *, both owned */
+    /* every word met, and an open-addressing table over them (index + 1,
+     * 0 for free): a word is looked up for every word of every record */
+    struct term *terms;
+    size_t nterms, capterms;
+    uint32_t *slots;
+    size_t nslots;
     unsigned in_title;
 };
 
-static void
-free_term(void *v)
+static uint64_t
+word_hash(const char *w, size_t len)
 {
-    struct term *t = v;
-    buf_release(&t->list);
-    free(t);
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)w[i]) * 1099511628211ull;
+    return h;
+}
+
+static void
+rehash(struct writer *wr)
+{
+    size_t n = wr->nslots ? wr->nslots * 2 : 4096;
+    free(wr->slots);
+    wr->slots = xcalloc(n, sizeof *wr->slots);
+    wr->nslots = n;
+    for (size_t i = 0; i < wr->nterms; i++) {
+        size_t at = wr->terms[i].hash & (n - 1);
+        while (wr->slots[at])
+            at = (at + 1) & (n - 1);
+        wr->slots[at] = (uint32_t)(i + 1);
+    }
+}
+
+static struct term *
+find_term(struct writer *wr, const char *w, size_t len)
+{
+    uint64_t h = word_hash(w, len);
+    size_t mask = wr->nslots - 1, at = h & mask;
+    for (uint32_t i; (i = wr->slots[at]); at = (at + 1) & mask) {
+        struct term *t = &wr->terms[i - 1];
+        if (t->hash == h && t->len == len && !memcmp(t->word, w, len))
+            return t;
+    }
+    if (wr->nterms == wr->capterms) {
+        wr->capterms = wr->capterms ? wr->capterms * 2 : 1024;
+        wr->terms = xrealloc(wr->terms, wr->capterms * sizeof *wr->terms);
+    }
+    struct term *t = &wr->terms[wr->nterms++];
+    memset(t, 0, sizeof *t);
+    t->word = xstrdup(w);
+    t->len = len;
+    t->hash = h;
+    buf_init(&t->list);
+    t->pending = -1;
+    wr->slots[at] = (uint32_t)wr->nterms;
+    if (wr->nterms * 10 > wr->nslots * 7)
+        rehash(wr);
+    return t;
 }
 
 static void
 add_word(void *ctx, const char *w, size_t len)
 {
-    (void)len;
     struct writer *wr = ctx;
-    struct term *t = g_hash_table_lookup(wr->terms, w);
-    if (!t) {
-        t = xcalloc(1, sizeof *t);
-        buf_init(&t->list);
-        t->pending = -1;
-        g_hash_table_insert(wr->terms, xstrdup(w), t);
-    }
+    struct term *t = find_term(wr, w, len);
     long rec = (long)wr->nrecords;
     if (t->pending == rec) {
         t->title |= wr->in_title;
@@ -321,20 +376,16 @@ keyed_cmp(const void *a, const void *b)
 static void
 write_terms(struct writer *w)
 {
-    size_t n = g_hash_table_size(w->terms);
+    size_t n = w->nterms;
     struct keyed *all = xcalloc(n ? n : 1, sizeof *all);
-    GHashTableIter it;
-    gpointer k, v;
-    size_t i = 0;
-    g_hash_table_iter_init(&it, w->terms);
-    while (g_hash_table_iter_next(&it, &k, &v)) {
-        all[i].word = k;
-        all[i].t = v;
+    for (size_t i = 0; i < n; i++) {
+        struct term *t = &w->terms[i];
+        all[i].word = t->word;
+        all[i].t = t;
         buf_reset(&w->tmp);
-        search_key(&w->tmp, k);
+        search_key(&w->tmp, t->word);
         snprintf(all[i].key, sizeof all[i].key, "%s", w->tmp.data);
-        term_flush(v);
-        i++;
+        term_flush(t);
     }
     qsort(all, n, sizeof *all, keyed_cmp);
 
@@ -381,7 +432,7 @@ search_write(const struct project *p, search_put_fn put, void *ctx)
     buf_init(&w.chunk);
     buf_init(&w.word);
     buf_init(&w.tmp);
-    w.terms = g_hash_table_new_full(g_str_hash, g_str_equal, free, free_term);
+    rehash(&w);
     struct buf text, title, url;
     buf_init(&text);
     buf_init(&title);
@@ -461,7 +512,12 @@ search_write(const struct project *p, search_put_fn put, void *ctx)
     }
     end_chunk(&w);
     write_terms(&w);
-    g_hash_table_destroy(w.terms);
+    for (size_t i = 0; i < w.nterms; i++) {
+        free(w.terms[i].word);
+        buf_release(&w.terms[i].list);
+    }
+    free(w.terms);
+    free(w.slots);
     buf_release(&w.chunk);
     buf_release(&w.word);
     buf_release(&w.tmp);

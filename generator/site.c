@@ -904,7 +904,10 @@ run_job(struct template_engine *e, const struct run *r, const struct job *j,
     case JOB_SEARCH: {
         /* the most files of any job: written while the pages render */
         struct search_put sp = {r, st};
-        return search_write(p, search_put, &sp);
+        double t0 = site_now();
+        rc = search_write(p, search_put, &sp);
+        site_time(st, "search index (search/)", site_now() - t0);
+        return rc;
     }
     case JOB_PAGE:
         rel = xasprintf("pages/%s.html", p->pages[j->index].slug);
