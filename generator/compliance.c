@@ -523,10 +523,9 @@ load_evidence(struct project *p, const struct model *m, struct evidence *ev,
               const struct node *ref, struct diag *d)
 {
     memset(ev, 0, sizeof *ev);
-    ev->ref = keep(p, ref->str);
     ev->pos = ref->pos;
     if (is_url(ref->str)) {
-        ev->url = ev->ref;
+        ev->ref = ev->url = keep(p, ref->str);
         return 0;
     }
     if (strstr(ref->str, "://"))
@@ -547,7 +546,8 @@ load_evidence(struct project *p, const struct model *m, struct evidence *ev,
     const struct evidence *seen = g_hash_table_lookup(evidence_seen, rel);
     if (seen) {
         free(rel);
-        memcpy(ev->sha256, seen->sha256, sizeof ev->sha256);
+        ev->ref = seen->ref;
+        ev->sha256 = seen->sha256;
         ev->size = seen->size;
         ev->rel = seen->rel;
         ev->src = seen->src;
@@ -577,9 +577,9 @@ load_evidence(struct project *p, const struct model *m, struct evidence *ev,
         free(rel);
         return -1;
     }
-    memcpy(ev->sha256, f.sha256, sizeof ev->sha256);
+    ev->sha256 = arena_strdup(p->arena, f.sha256);
     ev->size = f.size;
-    ev->rel = arena_strdup(p->arena, ref->str);
+    ev->ref = ev->rel = keep(p, ref->str);
     ev->src = path;
     g_hash_table_insert(evidence_seen, rel, ev);
     return 0;

@@ -71,12 +71,14 @@ struct crosswalk {
     size_t nrows;
 };
 
+/* One citation. The strings of a file cited by several answers of a
+ * model are shared between their citations (all in the project arena). */
 struct evidence {
     const char *ref;    /* as written in the answer */
     const char *url;    /* for an http(s) URL, else NULL */
     const char *rel;    /* file: path relative to the model folder */
     const char *src;    /* file: display path of the source */
-    char sha256[65];
+    const char *sha256; /* file: hex digest, else NULL */
     size_t size;
     struct pos pos;
 };

@@ -28,11 +28,13 @@ metrics_set_init(struct metric_set *s)
 }
 
 /* Doubling inside the arena leaves the old copies behind; they add up to
- * less than the final array, which is cheap next to the histories. */
+ * less than the final array, which is cheap next to the histories. The
+ * first array is small: most models have a handful of runs, and 64 empty
+ * entries of each kind per model were a tenth of a large build's memory. */
 static void *
 grow(struct arena *a, void *old, size_t n, size_t *cap, size_t size)
 {
-    size_t ncap = *cap ? *cap * 2 : 64;
+    size_t ncap = *cap ? *cap * 2 : 8;
     void *p = arena_alloc(a, ncap * size);
     if (n)
         memcpy(p, old, n * size);
