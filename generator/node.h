@@ -25,11 +25,11 @@ struct node_pair;
 
 struct node {
     enum node_type type;
+    bool quoted; /* a quoted or block scalar: always a string */
     struct pos pos;
     /* Scalars: the text as written (after YAML unescaping); "" otherwise. */
     const char *str;
     size_t len;
-    bool quoted; /* a quoted or block scalar: always a string */
     union {
         bool b;
         long long i;

@@ -67,10 +67,13 @@ read_input(struct project *p, struct diag *d, const struct pos *ref,
 {
     pthread_mutex_lock(p->lock);
     gpointer seen = g_hash_table_lookup(p->input_ix, rel);
+    /* a file read again keeps the display path it was given */
+    const char *path = seen ? p->inputs[(uintptr_t)seen - 1].path : NULL;
     pthread_mutex_unlock(p->lock);
     if (seen && !out)
         return (long)((uintptr_t)seen - 1);
-    const char *path = disp(p, rel);
+    if (!path)
+        path = disp(p, rel);
     struct buf tmp;
     buf_init(&tmp);
     struct buf *b = out ? out : &tmp;
@@ -111,7 +114,8 @@ read_input(struct project *p, struct diag *d, const struct pos *ref,
     }
     struct input_file nf;
     nf.path = path;
-    nf.rel = arena_strdup(p->arena, rel);
+    /* disp() ends with rel: the two share their bytes */
+    nf.rel = path + strlen(path) - strlen(rel);
     nf.size = b->len - before;
     cache_sha256(b->data + before, nf.size, nf.sha256);
     file_keep(path, b->data + before, nf.size);

@@ -2,6 +2,7 @@
 #include "site.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <glib.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -1105,6 +1106,9 @@ new_engine(const struct run *r)
     return e;
 }
 
+/* Portfolios at least this large collect after each portfolio-wide job. */
+#define WIDE_COLLECT 200
+
 static void *
 worker_main(void *arg)
 {
@@ -1123,10 +1127,16 @@ worker_main(void *arg)
             w->rc = -1;
         /* what the job made of the models on first use goes again */
         const struct job *j = &r->jobs[i];
+        bool one = j->kind == JOB_MODEL || j->kind == JOB_MODEL_PDF;
         luadata_trim_models(template_engine_lua(e), r->p,
-                            j->kind == JOB_MODEL || j->kind == JOB_MODEL_PDF
-                                ? (long)j->index
-                                : -1);
+                            one ? (long)j->index : -1);
+        if (!one && j->kind != JOB_SEARCH && j->kind != JOB_PAGE &&
+            r->p->nmodels >= WIDE_COLLECT) {
+            /* a portfolio-wide page leaves a heap the size of the
+             * portfolio: free it now, and give the pages back */
+            lua_gc(template_engine_lua(e), LUA_GCCOLLECT);
+            malloc_trim(0);
+        }
     }
     template_engine_free(e);
     return NULL;
@@ -1197,18 +1207,30 @@ site_render(const struct project *p, const char *outdir,
         for (size_t i = 0; i < p->nmodels; i++)
             r.jobs[r.njobs++] = (struct job){JOB_MODEL_PDF, i};
     }
-    /* then the search index and the portfolio pages: the slowest single
-     * jobs */
+    /* then the search index, the slowest single job; then the model jobs
+     * with the portfolio-wide pages spread evenly among them. Each of those
+     * pages holds a Lua heap in proportion to the portfolio (about 400 MB
+     * at 10,000 models); spread out, two of them rarely run at once, and
+     * the worker collects after each (see worker_main). */
     r.jobs[r.njobs++] = (struct job){JOB_SEARCH, 0};
+    struct job *wide = xcalloc(nsingles + p->nused + p->ncrosswalks + 1,
+                               sizeof *wide);
+    size_t nwide = 0;
     for (size_t i = 0; i < nsingles; i++)
-        r.jobs[r.njobs++] = (struct job){JOB_SINGLE, i};
+        wide[nwide++] = (struct job){JOB_SINGLE, i};
     for (size_t i = 0; i < p->nused; i++)
-        r.jobs[r.njobs++] = (struct job){JOB_FRAMEWORK, i};
+        wide[nwide++] = (struct job){JOB_FRAMEWORK, i};
     for (size_t i = 0, n = 0; i < p->ncrosswalks; i++)
         if (site_crosswalk_in_use(p, &p->crosswalks[i]))
-            r.jobs[r.njobs++] = (struct job){JOB_CROSSWALK, n++};
-    for (size_t i = 0; i < p->nmodels; i++)
-        r.jobs[r.njobs++] = (struct job){JOB_MODEL, i};
+            wide[nwide++] = (struct job){JOB_CROSSWALK, n++};
+    size_t step = p->nmodels / (nwide ? nwide : 1);
+    for (size_t i = 0, w = 0; i < p->nmodels || w < nwide; i++) {
+        while (w < nwide && (i >= p->nmodels || w * step <= i))
+            r.jobs[r.njobs++] = wide[w++];
+        if (i < p->nmodels)
+            r.jobs[r.njobs++] = (struct job){JOB_MODEL, i};
+    }
+    free(wide);
     for (size_t i = 0; i < p->npages; i++)
         r.jobs[r.njobs++] = (struct job){JOB_PAGE, i};
 
