@@ -26,9 +26,11 @@ void luadata_set_answers(lua_State *L, const struct project *p, size_t mi,
  * its own). */
 void luadata_push_inputs(lua_State *L, const struct project *p, bool models);
 
-/* Drops the fields of model mi's table (every model's when mi < 0) that
- * were made on first use, so that the next page makes them again and a
- * render thread holds at most the models its current page uses. */
+/* Ends a job: drops the fields of model mi's table (every model's when
+ * mi < 0) that were made on first use, and unpins the model tables the
+ * job asked for, so the collector may take them. site.models and
+ * site.model_by_id make a model's table on first use and cache it weakly;
+ * a render thread holds at most the models its current job uses. */
 void luadata_trim_models(lua_State *L, const struct project *p, long mi);
 
 /* Pushes the site table for p. */

@@ -1210,7 +1210,7 @@ render_pages(enum chart_mode mode, const char *outdir)
         struct node *root = NULL;
         assert_int_equal(yml_load_file(p.arena, &d, path, &root), 0);
         assert_int_equal(value_check(root, path, &d), 0);
-        lua_rawgeti(L, -1, (lua_Integer)i + 1);
+        lua_geti(L, -1, (lua_Integer)i + 1);
         luadata_push_node(L, root);
         lua_setfield(L, -2, "value");
         lua_pop(L, 1);
