@@ -127,8 +127,11 @@ words_into(struct buf *w, const char *text,
         /* lower case first, then the canonical decomposition without its
          * marks: what toLowerCase().normalize("NFD") and dropping \p{M}
          * do in the browser */
+        gunichar low = g_unichar_tolower(u);
+        if (low == 0x3C2) /* final sigma: toLowerCase() makes it by place */
+            low = 0x3C3;
         gunichar dec[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
-        gsize nd = g_unichar_fully_decompose(g_unichar_tolower(u), FALSE, dec,
+        gsize nd = g_unichar_fully_decompose(low, FALSE, dec,
                                              G_N_ELEMENTS(dec));
         for (gsize k = 0; k < nd; k++) {
             if (g_unichar_ismark(dec[k]))

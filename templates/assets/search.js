@@ -24,7 +24,7 @@
   if (S) { S.words = words; S.key = key; } /* for the browser tests */
 
   function norm(s) {
-    return (s || "").toLowerCase().normalize("NFD").replace(/\p{M}/gu, "");
+    return (s || "").toLowerCase().normalize("NFD").replace(/\p{M}/gu, "").replace(/ς/g, "σ");
   }
   var WORD = /[\p{L}\p{Nd}]/u;
   function isDigit(c) { return c >= "0" && c <= "9"; }
@@ -118,9 +118,10 @@
     return load("d/" + c + ".js").then(function () { return S.d[c][doc - c * S.chunk]; });
   }
 
-  function show(hits, from, terms) {
+  function show(hits, from, terms, mine) {
     var page = hits.slice(from, from + PAGE);
     return Promise.all(page.map(function (h) { return record(h.doc); })).then(function (recs) {
+      if (mine !== runs) return; /* a newer query has started */
       recs.forEach(function (e) {
         if (!e) return;
         var li = document.createElement("li");
@@ -141,7 +142,7 @@
       if (more) {
         more.hidden = left <= 0;
         more.textContent = "Show " + Math.min(left, PAGE) + " more of " + left;
-        more.onclick = function () { show(hits, from + PAGE, terms); };
+        more.onclick = function () { show(hits, from + PAGE, terms, mine); };
       }
     });
   }
@@ -168,7 +169,7 @@
       });
       hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
       status.textContent = hits.length + (hits.length === 1 ? " result" : " results") + " for “" + q + "”";
-      return show(hits, 0, terms);
+      return show(hits, 0, terms, mine);
     }).catch(function (err) {
       if (mine === runs) status.textContent = "Search failed: " + err.message;
     });
