@@ -1105,8 +1105,9 @@ new_engine(const struct run *r)
     return e;
 }
 
-/* Portfolios at least this large collect after each portfolio-wide job. */
-#define WIDE_COLLECT 200
+/* A portfolio-wide job that leaves more Lua heap than this (KiB) is
+ * followed by a full collection. */
+#define WIDE_COLLECT_KIB (64 * 1024)
 
 static void *
 worker_main(void *arg)
@@ -1129,13 +1130,15 @@ worker_main(void *arg)
         bool one = j->kind == JOB_MODEL || j->kind == JOB_MODEL_PDF;
         luadata_trim_models(template_engine_lua(e), r->p,
                             one ? (long)j->index : -1);
+        lua_State *L = template_engine_lua(e);
         if (!one && j->kind != JOB_SEARCH && j->kind != JOB_PAGE &&
-            r->p->nmodels >= WIDE_COLLECT) {
+            lua_gc(L, LUA_GCCOUNT) > WIDE_COLLECT_KIB) {
             /* a portfolio-wide page leaves a heap the size of the
-             * portfolio: free it now, for the jobs after it to reuse
-             * (malloc_trim here too cost 40,000 page faults at N = 1,000
-             * for no lower peak) */
-            lua_gc(template_engine_lua(e), LUA_GCCOLLECT);
+             * portfolio (about 400 MB at 10,000 models): free it now, for
+             * the jobs after it to reuse. A small one is left to the
+             * collector's own pace. (malloc_trim here too cost 40,000
+             * page faults at N = 1,000 for no lower peak.) */
+            lua_gc(L, LUA_GCCOLLECT);
         }
     }
     template_engine_free(e);
