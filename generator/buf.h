@@ -21,7 +21,15 @@ void buf_reset(struct buf *b);
 void buf_grow(struct buf *b, size_t extra);
 void buf_add(struct buf *b, const char *s, size_t len);
 void buf_puts(struct buf *b, const char *s);
-void buf_putc(struct buf *b, char c);
+/* Inline: words, anchors and escaped text are built a byte at a time. */
+static inline void
+buf_putc(struct buf *b, char c)
+{
+    if (b->len + 1 >= b->cap)
+        buf_grow(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);

@@ -401,8 +401,8 @@ push_history(lua_State *L, const struct model *m)
 }
 
 /* A model's table holds its small fields from the start: ids, urls,
- * compliance summaries, gate results. Everything else (the card's own
- * fields, releases, metrics history, inputs, the value sheet) is made on
+ * compliance summaries. Everything else (the card's own fields, releases,
+ * metrics history, inputs, the value sheet, gate results) is made on
  * first use by __index and dropped again by luadata_trim_models() after
  * the pages that used it, so a render thread does not hold the whole
  * portfolio in Lua at once. */

@@ -81,16 +81,6 @@ put_utf8(struct buf *b, gunichar u)
     buf_add(b, tmp, (size_t)n);
 }
 
-/* buf_putc without the call: words are made a byte at a time */
-static inline void
-put_byte(struct buf *b, char c)
-{
-    if (b->len + 1 >= b->cap)
-        buf_grow(b, 1);
-    b->data[b->len++] = c;
-    b->data[b->len] = '\0';
-}
-
 static void
 words_into(struct buf *w, const char *text,
            void (*fn)(void *ctx, const char *w, size_t len), void *ctx)
@@ -101,12 +91,12 @@ words_into(struct buf *w, const char *text,
         unsigned char c = *p;
         if (c < 0x80) {
             if (ascii_digit(c) || (c >= 'a' && c <= 'z'))
-                put_byte(w, (char)c);
+                buf_putc(w, (char)c);
             else if (c >= 'A' && c <= 'Z')
-                put_byte(w, (char)(c - 'A' + 'a'));
+                buf_putc(w, (char)(c - 'A' + 'a'));
             else if (c == '.' && w->len && ascii_digit(w->data[w->len - 1]) &&
                      ascii_digit(p[1]))
-                put_byte(w, '.');
+                buf_putc(w, '.');
             else if (w->len) {
                 fn(ctx, w->data, w->len);
                 buf_reset(w);

@@ -1214,7 +1214,7 @@ site_render(const struct project *p, const char *outdir,
      * with the portfolio-wide pages spread evenly among them. Each of those
      * pages holds a Lua heap in proportion to the portfolio (about 400 MB
      * at 10,000 models); spread out, two of them rarely run at once, and
-     * the worker collects after each (see worker_main). */
+     * the worker collects after one that left a large heap (worker_main). */
     r.jobs[r.njobs++] = (struct job){JOB_SEARCH, 0};
     struct job *wide = xcalloc(nsingles + p->nused + p->ncrosswalks + 1,
                                sizeof *wide);
