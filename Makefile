@@ -5,7 +5,9 @@ CC      ?= cc
 PKGS    = libcmark-gfm lua5.4 libxml-2.0 cairo cairo-svg cairo-pdf pangocairo yaml-0.1 sqlite3 glib-2.0 libcrypto
 WARN    = -Wall -Wextra -Werror -Wstrict-prototypes -Wshadow -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = -std=c17 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) -MMD -MP \
+# -fPIC: the objects make up the engine, a shared object; hidden symbols
+# keep its calls direct and export engine_main alone.
+ALL_CFLAGS = -std=c17 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) -fPIC -fvisibility=hidden -MMD -MP \
 	$$(pkg-config --cflags $(PKGS))
 LIBS    = $$(pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lpthread -lm
 
@@ -14,11 +16,15 @@ SRCS    = $(wildcard generator/*.c)
 LIBSRCS = $(filter-out generator/main.c,$(SRCS))
 OBJS    = $(SRCS:generator/%.c=$(BUILD)/obj/%.o)
 LIBOBJS = $(LIBSRCS:generator/%.c=$(BUILD)/obj/%.o)
+# The command: what a build with nothing changed needs, and no more. The
+# engine (every module) is loaded by it only when there is work.
+CMDOBJS = $(patsubst %,$(BUILD)/obj/%.o,main home stamp file buf xmem diag)
+CMDLIBS = $$(pkg-config --libs glib-2.0 libcrypto) -lpthread
 DEPS_OK = $(BUILD)/.deps-ok
 
-.PHONY: all site test clean deps bench format format-check golden-update asan
+.PHONY: all site test clean deps bench format format-check golden-update asan FORCE
 
-all: $(BUILD)/dossier
+all: $(BUILD)/dossier $(BUILD)/dossier-engine.so
 
 $(DEPS_OK): scripts/install-deps.sh
 	@sh scripts/install-deps.sh
@@ -26,12 +32,23 @@ $(DEPS_OK): scripts/install-deps.sh
 
 deps: $(DEPS_OK)
 
-$(BUILD)/obj/%.o: generator/%.c | $(DEPS_OK)
+# The compile command as last used: objects are rebuilt when it changes
+# (a build folder from before a flag change would not link otherwise).
+$(BUILD)/.cflags: FORCE
+	@mkdir -p $(BUILD)
+	@printf '%s\n' '$(CC) $(ALL_CFLAGS)' | cmp -s - $@ || printf '%s\n' '$(CC) $(ALL_CFLAGS)' >$@
+
+FORCE:
+
+$(BUILD)/obj/%.o: generator/%.c $(BUILD)/.cflags | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/dossier: $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
+$(BUILD)/dossier: $(CMDOBJS) | $(BUILD)/dossier-engine.so
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CMDOBJS) $(CMDLIBS)
+
+$(BUILD)/dossier-engine.so: $(LIBOBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-z,defs -o $@ $(LIBOBJS) $(LIBS)
 
 # The same program built with AddressSanitizer and UBSan, for the tests.
 asan:

@@ -248,16 +248,6 @@ remove_in(int dfd, int depth)
     return rc;
 }
 
-void
-file_program_id(struct buf *out)
-{
-    struct stat exe;
-    if (stat("/proc/self/exe", &exe) == 0)
-        buf_printf(out, "program %llu %lld %lld.%09ld\n",
-                   (unsigned long long)exe.st_ino, (long long)exe.st_size,
-                   (long long)exe.st_mtim.tv_sec, exe.st_mtim.tv_nsec);
-}
-
 int
 file_remove_tree(const char *path)
 {

@@ -31,11 +31,6 @@ void file_keep_begin(void);
 void file_keep(const char *path, const char *data, size_t len);
 void file_keep_end(void);
 
-/* Appends a line that changes whenever the running program's file does
- * (inode, size, mtime): the build stamp and the build cache key both
- * include it, so a rebuilt dossier never reuses an older one's output. */
-void file_program_id(struct buf *out);
-
 int file_write(const char *path, const char *data, size_t len);
 /* The same into a new file: an existing one, which may be a hard link to
  * another tree's file, is removed first and never written through. */

@@ -1180,7 +1180,8 @@ site_render(const struct project *p, const char *outdir,
                    (int)o->pdf);
         /* a rebuilt generator renders everything again, even with the
          * same version string */
-        file_program_id(&g);
+        if (o->program_id)
+            buf_puts(&g, o->program_id);
         for (size_t i = 0; i < p->ninputs; i++) {
             const struct input_file *f = &p->inputs[i];
             if (strncmp(f->rel, "content/models/", 15))

@@ -23,6 +23,7 @@ struct site_options {
     const char *const *templates_displays;
     size_t ntemplates;
     const char *version;           /* "dossier X.Y.Z" */
+    const char *program_id;        /* home_program_id(), or NULL */
     int jobs;                      /* render threads (1 = this one only) */
     const char *previous;          /* the site being replaced, or NULL */
     bool pdf;                      /* also write out/pdf/ */

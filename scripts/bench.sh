@@ -69,7 +69,9 @@ if printf '%s\n' "$help" | grep -Eq '^  pdf[[:space:]]'; then
 fi
 # MLflow file stores are read once the importers are in the program.
 HAS_MLFLOW=0
-if grep -aq 'mlruns' "$DOSSIER" 2>/dev/null; then HAS_MLFLOW=1; fi
+for f in "$DOSSIER" "$(dirname "$DOSSIER")/dossier-engine.so"; do
+    if grep -aq 'mlruns' "$f" 2>/dev/null; then HAS_MLFLOW=1; fi
+done
 
 mkdir -p "$WORK" "$(dirname "$CSV")"
 [ -f "$CSV" ] || echo "run_id,date,host,cpus,program,n,tool,case,run,wall_s,user_s,sys_s,cpu_s,maxrss_kib,pages,files,kib,status" >"$CSV"

@@ -282,6 +282,34 @@ echo "$out" | grep -q "built .*; 0 of 2 model jobs unchanged" \
     && pass "cli/force-renders-everything" || fail "cli/force-renders-everything" "$out"
 "$DOSSIER" verify "$S/out" >/dev/null 2>&1 && pass "cli/verify-after-stamp" || fail "cli/verify-after-stamp"
 
+# The engine (and the fifty libraries it needs) is loaded only when there
+# is work: not by a no-change rebuild, --help or --version; by a build
+# that has work, check and verify.
+if command -v strace >/dev/null 2>&1; then
+    # inputs older than a second, and a build whose stamp can be trusted
+    sleep 2
+    "$DOSSIER" build -q --no-pdf -C "$S" >/dev/null 2>&1
+    engine_opened() { strace -f -qq -e trace=openat -o "$S/strace.log" "$@" >/dev/null 2>&1; grep -q 'dossier-engine\.so' "$S/strace.log"; }
+    engine_opened "$DOSSIER" build -q --no-pdf -C "$S" && fail "cli/engine-not-loaded-when-current" "$(grep -c . "$S/strace.log") opens, the engine among them" || pass "cli/engine-not-loaded-when-current"
+    grep -q libpango "$S/strace.log" && fail "cli/no-rendering-libraries-when-current" "$(grep libpango "$S/strace.log")" || pass "cli/no-rendering-libraries-when-current"
+    ! engine_opened "$DOSSIER" --version && ! engine_opened "$DOSSIER" --help \
+        && pass "cli/engine-not-loaded-for-help" || fail "cli/engine-not-loaded-for-help"
+    engine_opened "$DOSSIER" check -q -C "$S" && engine_opened "$DOSSIER" build -q --force --no-pdf -C "$S" \
+        && pass "cli/engine-loaded-for-work" || fail "cli/engine-loaded-for-work"
+else
+    fail "cli/engine-not-loaded-when-current" "strace is not installed"
+fi
+# A missing or foreign engine is an I/O error that says what is wrong, and
+# the previous out/ stays.
+ino=$(stat -c %i "$S/out/index.html")
+out=$(DOSSIER_ENGINE="$S/no-such-engine.so" "$DOSSIER" build --force --no-pdf -C "$S" 2>&1); st=$?
+[ $st -eq 3 ] && echo "$out" | grep -q "DOSSIER_ENGINE: no such file '$S/no-such-engine.so'" \
+    && [ "$(stat -c %i "$S/out/index.html")" = "$ino" ] \
+    && pass "cli/engine-missing" || fail "cli/engine-missing" "exit $st: $out"
+out=$(DOSSIER_ENGINE=/usr/lib/x86_64-linux-gnu/libyaml-0.so.2 "$DOSSIER" check -C "$S" 2>&1); st=$?
+[ $st -eq 3 ] && echo "$out" | grep -q "cannot load the engine: .*engine_main" \
+    && pass "cli/engine-foreign" || fail "cli/engine-foreign" "exit $st: $out"
+
 # A portfolio too large for a column or a bar per model: framework pages
 # group the models by risk class, per-model value charts keep the first
 # bars and sum the rest as one, in the site and in the leadership PDF.
