@@ -120,10 +120,24 @@ engine_main(const struct engine_opts *o, size_t size, const char *version)
     int status = EXIT_OK;
     bool have_stamp = o->stamp && !strcmp(o->cmd, "build");
 
+    /* a build may take over what the last one into the same folder knew
+     * of unchanged models; --force reads everything again */
+    char *prev = have_stamp ? home_out(o->dir, o->out) : NULL;
+    char *marker = prev ? file_join(prev, PUBLISH_MARKER) : NULL;
+    char root_abs[PATH_MAX];
+    /* only a folder dossier made, inside the project, is read from */
+    bool prev_ok = prev && !o->force && realpath(o->dir, root_abs) &&
+                   file_within(root_abs, prev) && file_is_regular(marker);
+    struct project_reuse reuse = {
+        .previous = prev_ok ? prev : NULL,
+        .stamp = o->stamp,
+        .program_id = o->program_id,
+    };
+    free(marker);
     double t_load = home_clock();
     int rc = project_load_jobs(
         &p, o->dir, o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN),
-        &d);
+        have_stamp ? &reuse : NULL, &d);
     double t_compliance = home_clock();
     char *fw = home_frameworks();
     if (p.arena && p.root_abs)
@@ -208,6 +222,8 @@ engine_main(const struct engine_opts *o, size_t size, const char *version)
     if (rc == 0 && !diag_errors(&d))
         rc = manifest_write(pb.tmp, so.version, so.sums, &d);
     manifest_sums_free(so.sums);
+    if (rc == 0 && !diag_errors(&d) && have_stamp)
+        rc = project_save_facts(&p, pb.tmp, &d);
     if (rc == 0 && !diag_errors(&d) && have_stamp) {
         char *replay = NULL;
         size_t rlen = 0;
@@ -245,6 +261,12 @@ engine_main(const struct engine_opts *o, size_t size, const char *version)
             for (size_t i = 0; i < st.ntt; i++)
                 fprintf(stderr, "dossier: timings: %-32s %6zu pages %8.3f s\n",
                         st.tt[i].name, st.tt[i].count, st.tt[i].secs);
+            size_t reused = 0;
+            for (size_t i = 0; i < p.nmodels; i++)
+                reused += p.models[i].facts_reused;
+            fprintf(stderr, "dossier: timings: metrics of %zu of %zu models "
+                            "taken from the last build\n",
+                    reused, p.nmodels);
             fprintf(stderr, "dossier: timings: the loaded project holds "
                             "%.1f MiB\n", loaded_bytes / 1048576.0);
         }
@@ -271,5 +293,6 @@ out:
                 d.strict ? 0 : d.nwarn);
     project_release(&p);
     diag_release(&d);
+    free(prev);
     return status;
 }

@@ -184,7 +184,10 @@ build_is_current(const struct engine_opts *o, struct stamp *s,
         strftime(day, sizeof day, "%Y-%m-%d", &tm);
         buf_printf(&extra, "day %s\n", day);
     }
-    stamp_take(s, (const char *const *)roots, 5, extra.data);
+    /* each model folder is also fingerprinted on its own (facts.h) */
+    char *models = file_join(roots[0], "models");
+    stamp_take(s, (const char *const *)roots, 5, extra.data, models);
+    free(models);
     buf_release(&extra);
     for (size_t i = 0; i < 5; i++)
         free(roots[i]);
@@ -231,6 +234,7 @@ main(int argc, char **argv)
     /* Nothing changed since the last build into this out/: it is already
      * what this build would write. */
     struct stamp stamp;
+    memset(&stamp, 0, sizeof stamp);
     int status = -1;
     if (!strcmp(o.cmd, "build")) {
         status = build_is_current(&o, &stamp, id.data);
@@ -258,5 +262,6 @@ main(int argc, char **argv)
     }
     free(engine);
     buf_release(&id);
+    stamp_release(&stamp);
     return status;
 }

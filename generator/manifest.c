@@ -32,6 +32,10 @@ walk(const char *root, const char *rel, struct list *l)
     unsigned char *types = NULL;
     char **names = file_list_typed(dir, true, &n, &types);
     for (size_t i = 0; names && i < n; i++) {
+        /* dossier's own state at the top (stamp, caches) is not the site */
+        if (!rel && (!strcmp(names[i], MANIFEST_NAME) ||
+                     !strncmp(names[i], ".dossier", 8)))
+            continue;
         char *r = rel ? file_join(rel, names[i]) : xstrdup(names[i]);
         char *full = file_join(root, r);
         /* the folder says what each entry is; stat only when it does not */
@@ -39,9 +43,6 @@ walk(const char *root, const char *rel, struct list *l)
                       (types[i] == DT_UNKNOWN && file_is_dir(full));
         if (is_dir) {
             walk(root, r, l);
-            free(r);
-        } else if (!rel && (!strcmp(names[i], MANIFEST_NAME) ||
-                            !strncmp(names[i], ".dossier", 8))) {
             free(r);
         } else {
             if (l->n == l->cap) {

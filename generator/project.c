@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <glib.h>
 #include <pthread.h>
 #include <limits.h>
@@ -16,12 +17,14 @@
 
 #include "cache.h"
 #include "cardtree.h"
+#include "facts.h"
 #include "file.h"
 #include "hfcard.h"
 #include "json.h"
 #include "markdown.h"
 #include "mct.h"
 #include "schema.h"
+#include "stamp.h"
 #include "value.h"
 #include "xmem.h"
 #include "yml.h"
@@ -543,8 +546,15 @@ load_mct(struct project *p, struct model *m, const char *mrel,
 
 /* Hashes every file below rel for the audit trail and refuses the folder
  * if anything in it leads outside the project; returns -1 then. */
+/* The inputs one model's metrics folders registered, for its record. */
+struct input_list {
+    struct facts_input *v;
+    size_t n, cap;
+};
+
 static int
-hash_tree(struct project *p, const char *rel, struct diag *d, int depth)
+hash_tree(struct project *p, const char *rel, struct diag *d, int depth,
+          struct input_list *got)
 {
     const char *dir = disp(p, rel);
     if (depth > 16 || !folder_inside(p, dir, d))
@@ -574,11 +584,22 @@ hash_tree(struct project *p, const char *rel, struct diag *d, int depth)
                                "read");
             rc = -1;
         } else if (link ? file_is_dir(path) : S_ISDIR(lst.st_mode)) {
-            if (hash_tree(p, r, d, depth + 1) < 0)
+            if (hash_tree(p, r, d, depth + 1, got) < 0)
                 rc = -1;
         } else {
-            if (!project_hash(p, d, NULL, r, (size_t)1 << 30, NULL))
+            struct input_file f;
+            if (!project_hash(p, d, NULL, r, (size_t)1 << 30, &f)) {
                 rc = -1;
+            } else if (got) {
+                if (got->n == got->cap) {
+                    got->cap = got->cap ? got->cap * 2 : 64;
+                    got->v = xrealloc(got->v, got->cap * sizeof *got->v);
+                }
+                struct facts_input *x = &got->v[got->n++];
+                x->rel = f.rel;
+                x->size = f.size;
+                memcpy(x->sha256, f.sha256, 65);
+            }
         }
         free(r);
     }
@@ -586,6 +607,115 @@ hash_tree(struct project *p, const char *rel, struct diag *d, int depth)
     free(types);
     return rc;
 }
+
+/* {======================================================= facts */
+
+/* The key of m's facts record: its folder's fingerprint, the program and
+ * where the project is (diagnostics name files by that path). False when
+ * the build has no fingerprint of the folder. */
+static bool
+facts_key(struct project *p, const struct model *m, char key[65])
+{
+    const struct project_reuse *r = p->reuse;
+    const char *digest = r && r->stamp ? stamp_child(r->stamp, m->id) : NULL;
+    if (!digest)
+        return false;
+    struct buf b;
+    buf_init(&b);
+    buf_printf(&b, "%s\n%s\n%s\n%s\n", FACTS_DIR, digest,
+               r->program_id ? r->program_id : "", p->root);
+    cache_sha256(b.data, b.len, key);
+    buf_release(&b);
+    return true;
+}
+
+/* Registers an input known from a record, as read_input() would have. */
+static void
+add_known_input(struct project *p, const struct facts_input *f)
+{
+    const char *path = disp(p, f->rel);
+    struct input_file nf;
+    nf.path = path;
+    nf.rel = path + strlen(path) - strlen(f->rel);
+    nf.size = f->size;
+    memcpy(nf.sha256, f->sha256, 65);
+    pthread_mutex_lock(p->lock);
+    if (!g_hash_table_lookup(p->input_ix, nf.rel)) {
+        if (p->ninputs == p->capinputs) {
+            p->capinputs = p->capinputs ? p->capinputs * 2 : 32;
+            p->inputs = xrealloc(p->inputs, p->capinputs * sizeof *p->inputs);
+        }
+        p->inputs[p->ninputs] = nf;
+        g_hash_table_insert(p->input_ix, (gpointer)nf.rel,
+                            (gpointer)(uintptr_t)(p->ninputs + 1));
+        p->ninputs++;
+    }
+    pthread_mutex_unlock(p->lock);
+}
+
+/* Takes m's metrics from the previous site's record when its key is key. */
+static bool
+reuse_facts(struct project *p, struct model *m, const char *key,
+            struct diag *d)
+{
+    const char *prev = p->reuse->previous;
+    if (!prev)
+        return false;
+    char *path = xasprintf("%s/%s/%s", prev, FACTS_DIR, m->id);
+    struct diag quiet;
+    diag_init(&quiet);
+    struct buf b;
+    buf_init(&b);
+    bool ok = false;
+    struct facts_input *in = NULL;
+    size_t nin = 0;
+    if (file_read(&quiet, NULL, path, (size_t)1 << 30, &b) == 0 &&
+        facts_decode(b.data, b.len, key, p->arena, &m->metrics, &in, &nin,
+                     d) == 0) {
+        for (size_t i = 0; i < nin; i++)
+            add_known_input(p, &in[i]);
+        char *copy = arena_alloc(p->arena, b.len ? b.len : 1);
+        memcpy(copy, b.data, b.len);
+        m->facts = copy;
+        m->facts_len = b.len;
+        m->facts_reused = true;
+        ok = true;
+    }
+    buf_release(&b);
+    diag_release(&quiet);
+    free(path);
+    return ok;
+}
+
+int
+project_save_facts(const struct project *p, const char *dir, struct diag *d)
+{
+    char *fd = file_join(dir, FACTS_DIR);
+    int rc = file_mkdirs(fd);
+    const char *prev = p->reuse ? p->reuse->previous : NULL;
+    for (size_t i = 0; rc == 0 && i < p->nmodels; i++) {
+        const struct model *m = &p->models[i];
+        if (!m->facts)
+            continue;
+        char *to = file_join(fd, m->id);
+        bool linked = false;
+        if (m->facts_reused && prev) {
+            /* unchanged: the same file, as for an unchanged page */
+            char *from = xasprintf("%s/%s/%s", prev, FACTS_DIR, m->id);
+            linked = link(from, to) == 0;
+            free(from);
+        }
+        if (!linked && file_write_new(to, m->facts, m->facts_len) < 0)
+            rc = -1;
+        free(to);
+    }
+    if (rc < 0)
+        diag_error(d, NULL, "cannot write '%s': %s", fd, strerror(errno));
+    free(fd);
+    return rc;
+}
+
+/* }======================================================= */
 
 /* Release records' inline metrics, the metrics/ folder and the Hub's
  * .eval_results/, then runs tied to releases. */
@@ -613,17 +743,34 @@ load_metrics(struct project *p, struct model *m, const char *mrel,
             mv->source = "release";
         }
     }
+    char key[65] = "";
+    if (facts_key(p, m, key) && reuse_facts(p, m, key, d))
+        goto runs;
+    size_t v0 = m->metrics.nvalues, r0 = m->metrics.nruns, d0 = d->n;
+    struct input_list got = {0};
     static const char *const folders[] = {"metrics", ".eval_results"};
     for (size_t f = 0; f < 2; f++) {
         char *rel = xasprintf("%s/%s", mrel, folders[f]);
         const char *dir = disp(p, rel);
         /* the importers parse the very bytes that were hashed */
         file_keep_begin();
-        if (file_is_dir(dir) && hash_tree(p, rel, d, 0) == 0)
+        if (file_is_dir(dir) && hash_tree(p, rel, d, 0, &got) == 0)
             metrics_load_path(p->arena, d, dir, &m->metrics);
         file_keep_end();
         free(rel);
     }
+    if (*key) {
+        struct buf b;
+        buf_init(&b);
+        facts_encode(&b, key, got.v, got.n, &m->metrics, v0, r0, d, d0);
+        char *copy = arena_alloc(p->arena, b.len ? b.len : 1);
+        memcpy(copy, b.data, b.len);
+        m->facts = copy;
+        m->facts_len = b.len;
+        buf_release(&b);
+    }
+    free(got.v);
+runs:
     if (m->nreleases) {
         struct metrics_release *rel = xcalloc(m->nreleases, sizeof *rel);
         for (size_t i = 0; i < m->nreleases; i++) {
@@ -947,14 +1094,15 @@ set_epoch(struct project *p, struct diag *d)
 int
 project_load(struct project *p, const char *root, struct diag *d)
 {
-    return project_load_jobs(p, root, 1, d);
+    return project_load_jobs(p, root, 1, NULL, d);
 }
 
 int
 project_load_jobs(struct project *p, const char *root, int jobs,
-                  struct diag *d)
+                  const struct project_reuse *reuse, struct diag *d)
 {
     memset(p, 0, sizeof *p);
+    p->reuse = reuse;
     p->arena = arena_new();
     pthread_mutex_t *lock = xmalloc(sizeof *lock);
     pthread_mutex_init(lock, NULL);

@@ -22,7 +22,7 @@
 #include "file.h"
 #include "xmem.h"
 
-#define STAMP_FORMAT "dossier-stamp 2"
+#define STAMP_FORMAT "dossier-stamp 3"
 #define STAMP_DEPTH 24
 #define STAMP_FAN_OUT 32 /* entries from which a folder is walked in parallel */
 
@@ -32,6 +32,8 @@ struct walk {
     time_t now;
     size_t entries;
     bool racy;
+    const char *each;     /* stamp_take's each, or NULL */
+    struct stamp *stamp;  /* where each's children go */
 };
 
 static EVP_MD_CTX *
@@ -167,7 +169,8 @@ walk_dir(struct walk *w, int fd, const char *path, int depth)
     /* stat relative to the open folder: one path component to look up,
      * not the whole path, for each of tens of thousands of entries */
     int dfd = fd;
-    if (n >= STAMP_FAN_OUT && depth <= 2)
+    if ((n >= STAMP_FAN_OUT && depth <= 2) ||
+        (w->each && !strcmp(path, w->each)))
         walk_children_parallel(w, dfd, path, names, n, depth);
     else
         for (size_t i = 0; i < n; i++) {
@@ -240,10 +243,22 @@ walk_children_parallel(struct walk *w, int dfd, const char *path,
     for (int i = 1; i < nt; i++)
         if (started[i])
             pthread_join(t[i], NULL);
+    bool keep = w->each && w->stamp && !w->stamp->children &&
+                !strcmp(path, w->each);
+    if (keep) {
+        w->stamp->children = xcalloc(n ? n : 1, sizeof *w->stamp->children);
+        w->stamp->nchildren = n;
+    }
     for (size_t i = 0; i < n; i++) {
         feed(w, "child %s %s\n", names[i], f.digests[i]);
         w->entries += f.entries[i];
         w->racy |= f.racy[i];
+        if (keep) {
+            struct stamp_child *ch = &w->stamp->children[i];
+            ch->name = xstrdup(names[i]);
+            memcpy(ch->digest, f.digests[i], 65);
+            ch->racy = f.racy[i];
+        }
     }
     pthread_mutex_destroy(&f.lock);
     free(f.digests);
@@ -284,10 +299,11 @@ walk_at(struct walk *w, int dfd, const char *name, const char *path,
 
 void
 stamp_take(struct stamp *s, const char *const *roots, size_t nroots,
-           const char *extra)
+           const char *extra, const char *each)
 {
     memset(s, 0, sizeof *s);
-    struct walk w = {.ck = ck_new(), .now = time(NULL)};
+    struct walk w = {.ck = ck_new(), .now = time(NULL), .each = each,
+                     .stamp = s};
     buf_init(&w.rec);
     ck_update(w.ck, STAMP_FORMAT "\n", sizeof STAMP_FORMAT);
     ck_update(w.ck, extra, strlen(extra));
@@ -300,6 +316,33 @@ stamp_take(struct stamp *s, const char *const *roots, size_t nroots,
     s->entries = w.entries;
     s->racy = w.racy;
     buf_release(&w.rec);
+}
+
+void
+stamp_release(struct stamp *s)
+{
+    for (size_t i = 0; i < s->nchildren; i++)
+        free(s->children[i].name);
+    free(s->children);
+    s->children = NULL;
+    s->nchildren = 0;
+}
+
+const char *
+stamp_child(const struct stamp *s, const char *name)
+{
+    size_t lo = 0, hi = s->nchildren;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(name, s->children[mid].name);
+        if (c == 0)
+            return s->children[mid].racy ? NULL : s->children[mid].digest;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
 }
 
 bool

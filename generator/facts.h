@@ -1,0 +1,48 @@
+/* facts: what reading a model's metrics folders found, kept between
+ * builds.
+ * Reading metrics/ and .eval_results/ is most of what loading a large
+ * portfolio costs: an MLflow file store is a few dozen small files per
+ * run, each opened, hashed and parsed. What the importers found (the
+ * input files with size and SHA-256, the runs and values, the
+ * diagnostics) is encoded into one record per model, which a build keeps
+ * in <out>/.dossier-facts/<model>. The record's key covers the model
+ * folder's fingerprint from the build stamp (every entry's path, size,
+ * inode and times), the program and the project's path, so a later build
+ * with the same key replays the record instead of reading the folders,
+ * and any change in the folder reads it again. Records are decoded
+ * defensively: a truncated or foreign one is simply not used. */
+#ifndef DOSSIER_FACTS_H
+#define DOSSIER_FACTS_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "diag.h"
+#include "metrics.h"
+
+#define FACTS_DIR ".dossier-facts"
+
+struct facts_input {
+    const char *rel; /* relative to the project root */
+    size_t size;
+    char sha256[65];
+};
+
+/* Appends to out the record for key (64 hex digits): the inputs in[0..nin),
+ * the values and runs of s from v0 and r0 on, and the entries of d from d0
+ * on. Strings are stored once each. */
+void facts_encode(struct buf *out, const char *key,
+                  const struct facts_input *in, size_t nin,
+                  const struct metric_set *s, size_t v0, size_t r0,
+                  const struct diag *d, size_t d0);
+
+/* Decodes data[0..len) when it is a whole record for key: appends its
+ * values and runs to s (strings in a), reports its diagnostics to d,
+ * points *in at its inputs (in a) and returns 0. Returns -1 and changes
+ * nothing else when it is not (another key, another format, damaged). */
+int facts_decode(const char *data, size_t len, const char *key,
+                 struct arena *a, struct metric_set *s,
+                 struct facts_input **in, size_t *nin, struct diag *d);
+
+#endif
