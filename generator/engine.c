@@ -117,23 +117,37 @@ engine_main(const struct engine_opts *o, size_t size, const char *version)
         return bad == 0 ? EXIT_OK : bad > 0 ? EXIT_INVALID : EXIT_IO;
     }
     struct project p;
+    memset(&p, 0, sizeof p);
     int status = EXIT_OK;
-    bool have_stamp = o->stamp && !strcmp(o->cmd, "build");
+    bool building = !strcmp(o->cmd, "build");
+    bool have_stamp = o->stamp && building;
+    char *tdirs[2] = {NULL, NULL}, *tdisplays[2] = {NULL, NULL};
 
-    /* a build may take over what the last one into the same folder knew
-     * of unchanged models; --force reads everything again */
-    char *prev = have_stamp ? home_out(o->dir, o->out) : NULL;
-    char *marker = prev ? file_join(prev, PUBLISH_MARKER) : NULL;
+    /* A build writes into a new folder beside out/ from the start: what
+     * loading learns of each model goes there as it is learnt. */
+    char *outdir = building ? home_out(o->dir, o->out) : NULL;
+    struct publish pb;
+    memset(&pb, 0, sizeof pb);
     char root_abs[PATH_MAX];
-    /* only a folder dossier made, inside the project, is read from */
-    bool prev_ok = prev && !o->force && realpath(o->dir, root_abs) &&
-                   file_within(root_abs, prev) && file_is_regular(marker);
+    bool have_root = realpath(o->dir, root_abs) != NULL;
+    if (building && have_root &&
+        publish_begin(&pb, root_abs, outdir, &d) < 0) {
+        status = EXIT_IO;
+        goto out;
+    }
+    /* a build may take over what the last one into the same folder knew
+     * of unchanged models (only from a folder dossier made, inside the
+     * project); --force reads everything again */
+    char *marker = outdir ? file_join(outdir, PUBLISH_MARKER) : NULL;
+    bool prev_ok = have_stamp && have_root && !o->force &&
+                   file_within(root_abs, outdir) && file_is_regular(marker);
+    free(marker);
     struct project_reuse reuse = {
-        .previous = prev_ok ? prev : NULL,
+        .previous = prev_ok ? outdir : NULL,
+        .next = pb.tmp,
         .stamp = o->stamp,
         .program_id = o->program_id,
     };
-    free(marker);
     double t_load = home_clock();
     int rc = project_load_jobs(
         &p, o->dir, o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN),
@@ -187,20 +201,12 @@ engine_main(const struct engine_opts *o, size_t size, const char *version)
         goto out;
     }
 
-    char *tdirs[2] = {NULL, NULL}, *tdisplays[2] = {NULL, NULL};
     size_t ntdirs = find_templates(o->dir, tdirs, tdisplays);
     if (!ntdirs) {
         diag_error(&d, NULL, "cannot find the templates folder (set "
                              "DOSSIER_THEME)");
         status = EXIT_IO;
         goto out;
-    }
-    char *outdir = home_out(o->dir, o->out);
-    struct publish pb;
-    if (publish_begin(&pb, p.root_abs, outdir, &d) < 0) {
-        status = EXIT_IO;
-        free(outdir);
-        goto out_free_templates;
     }
     struct site_options so = {
         .templates_dirs = (const char *const *)tdirs,
@@ -222,8 +228,6 @@ engine_main(const struct engine_opts *o, size_t size, const char *version)
     if (rc == 0 && !diag_errors(&d))
         rc = manifest_write(pb.tmp, so.version, so.sums, &d);
     manifest_sums_free(so.sums);
-    if (rc == 0 && !diag_errors(&d) && have_stamp)
-        rc = project_save_facts(&p, pb.tmp, &d);
     if (rc == 0 && !diag_errors(&d) && have_stamp) {
         char *replay = NULL;
         size_t rlen = 0;
@@ -277,13 +281,14 @@ engine_main(const struct engine_opts *o, size_t size, const char *version)
                     st.pages, st.files, (st.bytes + 1023) / 1024, outdir,
                     home_clock() - t0, st.cached, st.jobs);
     }
+out:
+    /* the new folder goes unless it was published */
+    publish_abort(&pb);
     free(outdir);
-out_free_templates:
     for (size_t i = 0; i < 2; i++) {
         free(tdirs[i]);
         free(tdisplays[i]);
     }
-out:
     diag_print(&d, stderr);
     if (status == EXIT_OK && diag_errors(&d))
         status = EXIT_INVALID;
@@ -293,6 +298,5 @@ out:
                 d.strict ? 0 : d.nwarn);
     project_release(&p);
     diag_release(&d);
-    free(prev);
     return status;
 }

@@ -653,6 +653,9 @@ add_known_input(struct project *p, const struct facts_input *f)
     pthread_mutex_unlock(p->lock);
 }
 
+static void keep_facts(struct project *p, const struct model *m,
+                       const char *data, size_t len, struct diag *d);
+
 /* Takes m's metrics from the previous site's record when its key is key. */
 static bool
 reuse_facts(struct project *p, struct model *m, const char *key,
@@ -674,11 +677,8 @@ reuse_facts(struct project *p, struct model *m, const char *key,
                      d) == 0) {
         for (size_t i = 0; i < nin; i++)
             add_known_input(p, &in[i]);
-        char *copy = arena_alloc(p->arena, b.len ? b.len : 1);
-        memcpy(copy, b.data, b.len);
-        m->facts = copy;
-        m->facts_len = b.len;
         m->facts_reused = true;
+        keep_facts(p, m, b.data, b.len, d);
         ok = true;
     }
     buf_release(&b);
@@ -687,32 +687,27 @@ reuse_facts(struct project *p, struct model *m, const char *key,
     return ok;
 }
 
-int
-project_save_facts(const struct project *p, const char *dir, struct diag *d)
+/* Writes m's record into the site being made, linking the previous
+ * site's when it was taken over: the same file, as for an unchanged page. */
+static void
+keep_facts(struct project *p, const struct model *m, const char *data,
+           size_t len, struct diag *d)
 {
-    char *fd = file_join(dir, FACTS_DIR);
-    int rc = file_mkdirs(fd);
-    const char *prev = p->reuse ? p->reuse->previous : NULL;
-    for (size_t i = 0; rc == 0 && i < p->nmodels; i++) {
-        const struct model *m = &p->models[i];
-        if (!m->facts)
-            continue;
-        char *to = file_join(fd, m->id);
-        bool linked = false;
-        if (m->facts_reused && prev) {
-            /* unchanged: the same file, as for an unchanged page */
-            char *from = xasprintf("%s/%s/%s", prev, FACTS_DIR, m->id);
-            linked = link(from, to) == 0;
-            free(from);
-        }
-        if (!linked && file_write_new(to, m->facts, m->facts_len) < 0)
-            rc = -1;
-        free(to);
+    const struct project_reuse *r = p->reuse;
+    if (!r->next)
+        return;
+    char *to = xasprintf("%s/%s/%s", r->next, FACTS_DIR, m->id);
+    bool done = false;
+    if (m->facts_reused) {
+        char *from = xasprintf("%s/%s/%s", r->previous, FACTS_DIR, m->id);
+        done = link(from, to) == 0;
+        free(from);
     }
-    if (rc < 0)
-        diag_error(d, NULL, "cannot write '%s': %s", fd, strerror(errno));
-    free(fd);
-    return rc;
+    if (!done && file_write_new(to, data, len) < 0) {
+        struct pos at = {to, 0, 0};
+        diag_error(d, &at, "cannot write: %s", strerror(errno));
+    }
+    free(to);
 }
 
 /* }======================================================= */
@@ -763,10 +758,7 @@ load_metrics(struct project *p, struct model *m, const char *mrel,
         struct buf b;
         buf_init(&b);
         facts_encode(&b, key, got.v, got.n, &m->metrics, v0, r0, d, d0);
-        char *copy = arena_alloc(p->arena, b.len ? b.len : 1);
-        memcpy(copy, b.data, b.len);
-        m->facts = copy;
-        m->facts_len = b.len;
+        keep_facts(p, m, b.data, b.len, d);
         buf_release(&b);
     }
     free(got.v);
@@ -1142,6 +1134,14 @@ project_load_jobs(struct project *p, const char *root, int jobs,
                        "currency '%s' is not an ISO 4217 code (e.g. EUR, "
                        "USD, GBP)",
                        cur->str);
+    }
+    if (reuse && reuse->next) {
+        char *fd = file_join(reuse->next, FACTS_DIR);
+        if (file_mkdirs(fd) < 0) {
+            struct pos at = {fd, 0, 0};
+            diag_error(d, &at, "cannot create: %s", strerror(errno));
+        }
+        free(fd);
     }
     load_models(p, d);
     load_pages(p, d);

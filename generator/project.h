@@ -66,11 +66,8 @@ struct model {
     struct metric_set metrics;
     const char *value_path;     /* value.yaml, or NULL */
     const struct node *value;   /* only when it passed every check */
-    /* what reading metrics/ and .eval_results/ found, as a facts.h
-     * record to keep for the next build (NULL when there is no key), and
-     * whether it was taken from the previous site's */
-    const char *facts;
-    size_t facts_len;
+    /* what reading metrics/ and .eval_results/ found was taken from the
+     * previous site's record (facts.h) */
     bool facts_reused;
 };
 
@@ -88,6 +85,7 @@ struct stamp;
  * again (facts.h). */
 struct project_reuse {
     const char *previous;      /* the previous site, or NULL */
+    const char *next;          /* the site being made, or NULL */
     const struct stamp *stamp; /* the fingerprints of the model folders */
     const char *program_id;    /* home_program_id() */
 };
@@ -132,16 +130,11 @@ struct project {
 int project_load(struct project *p, const char *root, struct diag *d);
 /* The same, loading the models on up to jobs threads (the result does not
  * depend on jobs). With reuse, what is known of an unchanged model's
- * metrics folders is taken from reuse->previous, and every model keeps a
- * record of them for project_save_facts(). reuse is borrowed for p's
- * lifetime; it may be NULL. */
+ * metrics folders is taken from reuse->previous, and each model's record
+ * is written into reuse->next as it loads (a record taken over is linked).
+ * reuse is borrowed for p's lifetime; it may be NULL. */
 int project_load_jobs(struct project *p, const char *root, int jobs,
                       const struct project_reuse *reuse, struct diag *d);
-/* Writes each model's record into dir/.dossier-facts/ (a record taken
- * from the previous site is linked from there). 0, or -1 after
- * reporting. */
-int project_save_facts(const struct project *p, const char *dir,
-                       struct diag *d);
 /* Runs fn(p, i, ctx, d_i) for every model i on up to p->jobs threads. Each
  * thread reports to its own diag d_i, merged into d at the end; fn may
  * allocate from p->arena and read inputs, nothing else shared. */
