@@ -22,9 +22,13 @@
 #include "file.h"
 #include "xmem.h"
 
-#define STAMP_FORMAT "dossier-stamp 3"
+#define STAMP_FORMAT "dossier-stamp 4"
 #define STAMP_DEPTH 24
 #define STAMP_FAN_OUT 32 /* entries from which a folder is walked in parallel */
+/* Threads of a parallel walk, whatever the cores: with a cold cache the
+ * walk waits on the disk for inodes (16 threads walked 700,000 entries in
+ * 7.2 s where 2 took 12.2), and with a warm one it costs no more. */
+#define STAMP_THREADS 16
 
 struct walk {
     EVP_MD_CTX *ck; /* SHA-256 of everything walked, in order */
@@ -112,10 +116,17 @@ feed_stat(struct walk *w, const char *tag, const char *path,
         w->racy = true;
 }
 
+/* A folder entry and the type the folder gives for it. */
+struct ent {
+    char *name;
+    unsigned char type;
+};
+
 static int
-name_cmp(const void *a, const void *b)
+ent_cmp(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const struct ent *)a)->name,
+                  ((const struct ent *)b)->name);
 }
 
 /* A record of getdents64, as the kernel writes it. */
@@ -128,10 +139,10 @@ struct linux_dirent64 {
 };
 
 static void walk_at(struct walk *w, int dfd, const char *name,
-                    const char *path, int depth);
+                    unsigned char type, const char *path, int depth);
 static void walk_children_parallel(struct walk *w, int dfd,
-                                   const char *path, char **names, size_t n,
-                                   int depth);
+                                   const char *path, struct ent *ents,
+                                   size_t n, int depth);
 
 /* Lists the folder open as fd (which it closes), in name order. */
 static void
@@ -140,7 +151,7 @@ walk_dir(struct walk *w, int fd, const char *path, int depth)
     /* getdents64 on the descriptor itself: fdopendir would add an fcntl
      * and an fstat for each of the hundreds of thousands of folders a
      * large portfolio has (26 a model with an MLflow store) */
-    char **names = NULL;
+    struct ent *ents = NULL;
     size_t n = 0, cap = 0;
     static _Thread_local char dbuf[32768] __attribute__((aligned(8)));
     for (;;) {
@@ -159,28 +170,29 @@ walk_dir(struct walk *w, int fd, const char *path, int depth)
                 continue;
             if (n == cap) {
                 cap = cap ? cap * 2 : 32;
-                names = xrealloc(names, cap * sizeof *names);
+                ents = xrealloc(ents, cap * sizeof *ents);
             }
-            names[n++] = xstrdup(e->d_name);
+            ents[n].name = xstrdup(e->d_name);
+            ents[n++].type = e->d_type;
         }
     }
     if (n > 1)
-        qsort(names, n, sizeof *names, name_cmp);
+        qsort(ents, n, sizeof *ents, ent_cmp);
     /* stat relative to the open folder: one path component to look up,
      * not the whole path, for each of tens of thousands of entries */
     int dfd = fd;
     if ((n >= STAMP_FAN_OUT && depth <= 2) ||
         (w->each && !strcmp(path, w->each)))
-        walk_children_parallel(w, dfd, path, names, n, depth);
+        walk_children_parallel(w, dfd, path, ents, n, depth);
     else
         for (size_t i = 0; i < n; i++) {
-            char *child = file_join(path, names[i]);
-            walk_at(w, dfd, names[i], child, depth + 1);
+            char *child = file_join(path, ents[i].name);
+            walk_at(w, dfd, ents[i].name, ents[i].type, child, depth + 1);
             free(child);
         }
     for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+        free(ents[i].name);
+    free(ents);
     close(fd);
 }
 
@@ -191,7 +203,7 @@ struct fan {
     struct walk *parent;
     int dfd;
     const char *path;
-    char **names;
+    struct ent *ents;
     size_t n, depth;
     char (*digests)[65];
     size_t *entries;
@@ -212,8 +224,9 @@ fan_main(void *arg)
             break;
         struct walk w = {.ck = ck_new(), .now = f->parent->now};
         buf_init(&w.rec);
-        char *child = file_join(f->path, f->names[i]);
-        walk_at(&w, f->dfd, f->names[i], child, (int)f->depth + 1);
+        char *child = file_join(f->path, f->ents[i].name);
+        walk_at(&w, f->dfd, f->ents[i].name, f->ents[i].type, child,
+                (int)f->depth + 1);
         free(child);
         ck_done(w.ck, f->digests[i]);
         f->entries[i] = w.entries;
@@ -225,18 +238,17 @@ fan_main(void *arg)
 
 static void
 walk_children_parallel(struct walk *w, int dfd, const char *path,
-                       char **names, size_t n, int depth)
+                       struct ent *ents, size_t n, int depth)
 {
-    struct fan f = {.parent = w, .dfd = dfd, .path = path, .names = names,
+    struct fan f = {.parent = w, .dfd = dfd, .path = path, .ents = ents,
                     .n = n, .depth = (size_t)depth};
     f.digests = xcalloc(n, sizeof *f.digests);
     f.entries = xcalloc(n, sizeof *f.entries);
     f.racy = xcalloc(n, sizeof *f.racy);
     pthread_mutex_init(&f.lock, NULL);
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    int nt = cpus > 1 ? (int)(cpus < 8 ? cpus : 8) : 1;
-    pthread_t t[8];
-    bool started[8] = {false};
+    int nt = n < STAMP_THREADS ? (int)n : STAMP_THREADS;
+    pthread_t t[STAMP_THREADS];
+    bool started[STAMP_THREADS] = {false};
     for (int i = 1; i < nt; i++)
         started[i] = pthread_create(&t[i], NULL, fan_main, &f) == 0;
     fan_main(&f);
@@ -250,12 +262,12 @@ walk_children_parallel(struct walk *w, int dfd, const char *path,
         w->stamp->nchildren = n;
     }
     for (size_t i = 0; i < n; i++) {
-        feed(w, "child %s %s\n", names[i], f.digests[i]);
+        feed(w, "child %s %s\n", ents[i].name, f.digests[i]);
         w->entries += f.entries[i];
         w->racy |= f.racy[i];
         if (keep) {
             struct stamp_child *ch = &w->stamp->children[i];
-            ch->name = xstrdup(names[i]);
+            ch->name = xstrdup(ents[i].name);
             memcpy(ch->digest, f.digests[i], 65);
             ch->racy = f.racy[i];
         }
@@ -267,9 +279,27 @@ walk_children_parallel(struct walk *w, int dfd, const char *path,
 }
 
 static void
-walk_at(struct walk *w, int dfd, const char *name, const char *path,
-        int depth)
+walk_at(struct walk *w, int dfd, const char *name, unsigned char type,
+        const char *path, int depth)
 {
+    if (type == DT_DIR && depth < STAMP_DEPTH) {
+        /* A folder's own stat says nothing its listing does not: entries
+         * added, removed or renamed are seen there, and a changed file
+         * has its own times. Not stating the 26 folders of each model's
+         * MLflow store saves a sixth of the walk's system calls.
+         * O_NOFOLLOW: a folder swapped for a link since it was listed
+         * is a change, reported as such. */
+        int fd = openat(dfd, name,
+                        O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        feed(w, "folder %s\n", path);
+        w->entries++;
+        if (fd < 0) {
+            feed(w, "unreadable %s %d\n", path, errno);
+            return;
+        }
+        walk_dir(w, fd, path, depth);
+        return;
+    }
     struct stat st;
     if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
         feed(w, "missing %s\n", path);
@@ -310,7 +340,7 @@ stamp_take(struct stamp *s, const char *const *roots, size_t nroots,
     for (size_t i = 0; i < nroots; i++) {
         feed(&w, "\nroot %s\n", roots[i] ? roots[i] : "");
         if (roots[i])
-            walk_at(&w, AT_FDCWD, roots[i], roots[i], 0);
+            walk_at(&w, AT_FDCWD, roots[i], DT_UNKNOWN, roots[i], 0);
     }
     ck_done(w.ck, s->digest);
     s->entries = w.entries;
