@@ -206,3 +206,20 @@ cache_save(struct cache *c, const char *path, const char *version)
     buf_release(&b);
     return rc;
 }
+
+bool
+cache_file_sha256(const char *path, char out[65], size_t *size)
+{
+    struct diag d;
+    diag_init(&d);
+    struct buf b;
+    buf_init(&b);
+    bool ok = file_read(&d, NULL, path, 16u << 20, &b) == 0;
+    if (ok) {
+        cache_sha256(b.data, b.len, out);
+        *size = b.len;
+    }
+    buf_release(&b);
+    diag_release(&d);
+    return ok;
+}

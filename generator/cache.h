@@ -10,6 +10,7 @@
 #ifndef DOSSIER_CACHE_H
 #define DOSSIER_CACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct cache_entry {
@@ -43,5 +44,8 @@ void cache_add(struct cache *c, const struct cache_entry *e);
 
 /* SHA-256 of len bytes as 64 hex digits and a NUL. */
 void cache_sha256(const void *data, size_t len, char out[65]);
+/* The same of the file at path (at most 16 MiB), and its size; false
+ * when it cannot be read. */
+bool cache_file_sha256(const char *path, char out[65], size_t *size);
 
 #endif

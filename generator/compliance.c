@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
+#include "facts.h"
 #include "file.h"
 #include "project.h"
 #include "schema.h"
@@ -517,6 +519,29 @@ keep(struct project *p, const char *s)
  * evidence that cited it (arena memory, so it outlives the table). */
 static _Thread_local GHashTable *evidence_seen;
 
+/* The inputs the model being answered registered, for its facts record. */
+struct input_rec {
+    struct facts_input *v;
+    size_t n, cap;
+};
+static _Thread_local struct input_rec *answer_inputs;
+
+static void
+note_input(const struct input_file *f)
+{
+    struct input_rec *r = answer_inputs;
+    if (!r)
+        return;
+    if (r->n == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 16;
+        r->v = xrealloc(r->v, r->cap * sizeof *r->v);
+    }
+    r->v[r->n].rel = f->rel;
+    r->v[r->n].size = f->size;
+    memcpy(r->v[r->n].sha256, f->sha256, 65);
+    r->n++;
+}
+
 /* Reads one evidence reference; files must be inside the model folder. */
 static int
 load_evidence(struct project *p, const struct model *m, struct evidence *ev,
@@ -577,6 +602,7 @@ load_evidence(struct project *p, const struct model *m, struct evidence *ev,
         free(rel);
         return -1;
     }
+    note_input(&f);
     ev->sha256 = arena_strdup(p->arena, f.sha256);
     ev->size = f.size;
     ev->ref = ev->rel = keep(p, ref->str);
@@ -619,7 +645,12 @@ load_answers(struct project *p, struct model *m, struct model_compliance *mc,
         buf_init(&b);
         struct node *root = NULL;
         struct arena *tree = scratch_arena();
-        if (project_read(p, d, NULL, rel, YML_MAX_BYTES, &b) == 0 &&
+        struct input_file f;
+        bool read = project_read(p, d, NULL, rel, YML_MAX_BYTES, &b) == 0;
+        /* registered now: this only looks the record up */
+        if (read && project_hash(p, d, NULL, rel, YML_MAX_BYTES, &f))
+            note_input(&f);
+        if (read &&
             yml_parse(tree, d, path, b.data, b.len, 1, &root) == 0 &&
             schema_check(&answers_schema, root, path, d) == 0) {
             mc->path = path;
@@ -724,7 +755,33 @@ crosswalk_cmp(const void *x, const void *y)
 struct in_use {
     const struct catalog **used;
     size_t nused;
+    char *catalogs; /* the catalogs in use and their digests, for keys */
 };
+
+/* Takes m's answers from the previous site's record when its key is key. */
+static bool
+reuse_answers(struct project *p, struct model *m, const struct in_use *u,
+              const char *key, struct diag *d)
+{
+    struct buf b;
+    buf_init(&b);
+    struct facts_input *in = NULL;
+    size_t nin = 0;
+    bool ok = project_facts_read(p, m, "compliance", &b) &&
+              facts_decode_compliance(b.data, b.len, key, p->arena,
+                                      (const struct catalog *const *)u->used,
+                                      u->nused, m->compliance, &in, &nin,
+                                      d) == 0;
+    if (ok) {
+        for (size_t i = 0; i < nin; i++)
+            project_add_known_input(p, &in[i]);
+        m->ncompliance = u->nused;
+        m->answers_reused = true;
+        project_facts_keep(p, m, "compliance", b.data, b.len, true, d);
+    }
+    buf_release(&b);
+    return ok;
+}
 
 /* One model's answers to every framework in use; runs on a load thread. */
 static void
@@ -734,9 +791,19 @@ answer_model(struct project *p, size_t mi, void *ctx, struct diag *d)
     const struct catalog **used = u->used;
     size_t nused = u->nused;
     struct model *m = &p->models[mi];
-    evidence_seen = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
     m->compliance = arena_alloc(p->arena,
                                 (nused ? nused : 1) * sizeof *m->compliance);
+    /* what an unchanged model answered is known from the last build; the
+     * key covers its folder (answers, evidence, the card's risk class)
+     * and the catalogs */
+    char key[65] = "";
+    if (project_facts_key(p, m, "compliance", u->catalogs, key) &&
+        reuse_answers(p, m, u, key, d))
+        return;
+    size_t d0 = d->n;
+    struct input_rec rec = {0};
+    answer_inputs = &rec;
+    evidence_seen = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
     for (size_t k = 0; k < nused; k++) {
         m->compliance[k].catalog = used[k];
         load_answers(p, m, &m->compliance[k], d);
@@ -767,6 +834,16 @@ answer_model(struct project *p, size_t mi, void *ctx, struct diag *d)
     file_list_free(names);
     g_hash_table_destroy(evidence_seen);
     evidence_seen = NULL;
+    answer_inputs = NULL;
+    if (*key) {
+        struct buf b;
+        buf_init(&b);
+        facts_encode_compliance(&b, key, rec.v, rec.n, m->compliance, nused,
+                                d, d0);
+        project_facts_keep(p, m, "compliance", b.data, b.len, false, d);
+        buf_release(&b);
+    }
+    free(rec.v);
 }
 
 int
@@ -820,8 +897,19 @@ compliance_load(struct project *p, const char *shipped_dir, struct diag *d)
         for (size_t i = 0; i < p->ncatalogs; i++)
             used[nused++] = &p->catalogs[i];
     }
-    struct in_use u = {used, nused};
+    struct in_use u = {used, nused, NULL};
+    struct buf cats;
+    buf_init(&cats);
+    for (size_t i = 0; i < nused; i++) {
+        char sha[65] = "";
+        size_t len;
+        if (!used[i]->path || !cache_file_sha256(used[i]->path, sha, &len))
+            strcpy(sha, "unread");
+        buf_printf(&cats, "%s %s\n", used[i]->id, sha);
+    }
+    u.catalogs = cats.data;
     project_each_model(p, answer_model, &u, d);
+    buf_release(&cats);
     scratch_release();
     p->used = used;
     p->nused = nused;

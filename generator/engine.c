@@ -265,12 +265,14 @@ engine_main(const struct engine_opts *o, size_t size, const char *version)
             for (size_t i = 0; i < st.ntt; i++)
                 fprintf(stderr, "dossier: timings: %-32s %6zu pages %8.3f s\n",
                         st.tt[i].name, st.tt[i].count, st.tt[i].secs);
-            size_t reused = 0;
-            for (size_t i = 0; i < p.nmodels; i++)
+            size_t reused = 0, answered = 0;
+            for (size_t i = 0; i < p.nmodels; i++) {
                 reused += p.models[i].facts_reused;
-            fprintf(stderr, "dossier: timings: metrics of %zu of %zu models "
-                            "taken from the last build\n",
-                    reused, p.nmodels);
+                answered += p.models[i].answers_reused;
+            }
+            fprintf(stderr, "dossier: timings: taken from the last build: "
+                            "metrics of %zu, answers of %zu of %zu models\n",
+                    reused, answered, p.nmodels);
             fprintf(stderr, "dossier: timings: the loaded project holds "
                             "%.1f MiB\n", loaded_bytes / 1048576.0);
         }

@@ -4,7 +4,7 @@
  * and string references into a table of every distinct string, so that
  * the path of a file shared by a hundred values is stored once:
  *
- *   "dossier-facts 1\n" "key <64 hex>\n"
+ *   "dossier-facts 1\n" "<kind> <64-hex key>\n"  (kind: metrics, compliance)
  *   strings   u32 n, then n x (u32 length, bytes)
  *   inputs    u32 n, then n x (str rel, u64 size, 64 bytes SHA-256)
  *   evals     u32 n, then n x (11 str, pos)
@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "compliance.h"
 #include "xmem.h"
 
 #define FACTS_MAGIC "dossier-facts 1\n"
@@ -116,22 +117,68 @@ put_kvs(struct enc *e, const struct metric_kv *kv, size_t n)
     }
 }
 
+static void
+put_inputs(struct enc *e, const struct facts_input *in, size_t nin)
+{
+    put_u32(&e->body, (uint32_t)nin);
+    for (size_t i = 0; i < nin; i++) {
+        put_str(e, in[i].rel);
+        put_u64(&e->body, in[i].size);
+        buf_add(&e->body, in[i].sha256, 64);
+    }
+}
+
+static void
+put_diags(struct enc *e, const struct diag *d, size_t d0)
+{
+    put_u32(&e->body, (uint32_t)(d->n - d0));
+    for (size_t i = d0; i < d->n; i++) {
+        const struct diag_entry *x = &d->v[i];
+        buf_putc(&e->body, (char)x->level);
+        struct pos p = {x->path, x->line, x->col};
+        put_pos(e, &p);
+        put_str(e, x->msg);
+    }
+}
+
+static void
+enc_begin(struct enc *e, struct buf *out)
+{
+    memset(e, 0, sizeof *e);
+    e->out = out;
+    e->ix = g_hash_table_new(g_str_hash, g_str_equal);
+    buf_init(&e->body);
+}
+
+/* Writes the header, the string table and the body to out. */
+static void
+enc_finish(struct enc *e, const char *kind, const char *key)
+{
+    struct buf *out = e->out;
+    buf_puts(out, FACTS_MAGIC);
+    buf_printf(out, "%s %.64s\n", kind, key);
+    put_u32(out, (uint32_t)e->nstrs);
+    for (size_t i = 0; i < e->nstrs; i++) {
+        size_t n = strlen(e->strs[i]);
+        put_u32(out, (uint32_t)n);
+        buf_add(out, e->strs[i], n);
+    }
+    buf_add(out, e->body.data, e->body.len);
+    buf_puts(out, "end\n");
+    buf_release(&e->body);
+    free(e->strs);
+    g_hash_table_destroy(e->ix);
+}
+
 void
 facts_encode(struct buf *out, const char *key, const struct facts_input *in,
              size_t nin, const struct metric_set *s, size_t v0, size_t r0,
              const struct diag *d, size_t d0)
 {
-    struct enc e = {.out = out, .ix = g_hash_table_new(g_str_hash,
-                                                        g_str_equal)};
-    buf_init(&e.body);
+    struct enc e;
+    enc_begin(&e, out);
     struct buf *b = &e.body;
-
-    put_u32(b, (uint32_t)nin);
-    for (size_t i = 0; i < nin; i++) {
-        put_str(&e, in[i].rel);
-        put_u64(b, in[i].size);
-        buf_add(b, in[i].sha256, 64);
-    }
+    put_inputs(&e, in, nin);
 
     /* the evaluations the values point to, numbered in order of use */
     GHashTable *evals = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -208,28 +255,55 @@ facts_encode(struct buf *out, const char *key, const struct facts_input *in,
         put_pos(&e, &r->pos);
     }
 
-    put_u32(b, (uint32_t)(d->n - d0));
-    for (size_t i = d0; i < d->n; i++) {
-        const struct diag_entry *x = &d->v[i];
-        buf_putc(b, (char)x->level);
-        struct pos p = {x->path, x->line, x->col};
-        put_pos(&e, &p);
-        put_str(&e, x->msg);
-    }
+    put_diags(&e, d, d0);
+    enc_finish(&e, "metrics", key);
+}
 
-    buf_puts(out, FACTS_MAGIC);
-    buf_printf(out, "key %.64s\n", key);
-    put_u32(out, (uint32_t)e.nstrs);
-    for (size_t i = 0; i < e.nstrs; i++) {
-        size_t n = strlen(e.strs[i]);
-        put_u32(out, (uint32_t)n);
-        buf_add(out, e.strs[i], n);
+void
+facts_encode_compliance(struct buf *out, const char *key,
+                        const struct facts_input *in, size_t nin,
+                        const struct model_compliance *mc, size_t nmc,
+                        const struct diag *d, size_t d0)
+{
+    struct enc e;
+    enc_begin(&e, out);
+    struct buf *b = &e.body;
+    put_inputs(&e, in, nin);
+    put_u32(b, (uint32_t)nmc);
+    for (size_t k = 0; k < nmc; k++) {
+        const struct catalog *c = mc[k].catalog;
+        put_str(&e, c->id);
+        put_str(&e, mc[k].path);
+        put_u32(b, (uint32_t)c->nitems);
+        for (size_t i = 0; i < c->nitems; i++) {
+            const struct answer *a = &mc[k].answers[i];
+            buf_putc(b, (char)a->status);
+            buf_putc(b, (char)a->applies);
+            put_str(&e, a->owner);
+            put_str(&e, a->reviewed);
+            put_str(&e, a->note);
+            put_str(&e, a->justification);
+            put_pos(&e, &a->pos);
+            put_u32(b, (uint32_t)a->nevidence);
+            for (size_t x = 0; x < a->nevidence; x++) {
+                const struct evidence *ev = &a->evidence[x];
+                put_str(&e, ev->ref);
+                put_str(&e, ev->url);
+                put_str(&e, ev->rel);
+                put_str(&e, ev->src);
+                put_str(&e, ev->sha256);
+                put_u64(b, ev->size);
+                put_pos(&e, &ev->pos);
+            }
+        }
+        const struct coverage *v = &mc[k].cov;
+        size_t n[] = {v->applicable, v->met, v->partial, v->not_met, v->na,
+                      v->unknown};
+        for (size_t i = 0; i < 6; i++)
+            put_u64(b, n[i]);
     }
-    buf_add(out, b->data, b->len);
-    buf_puts(out, "end\n");
-    buf_release(&e.body);
-    free(e.strs);
-    g_hash_table_destroy(e.ix);
+    put_diags(&e, d, d0);
+    enc_finish(&e, "compliance", key);
 }
 
 /* }======================================================= */
@@ -327,40 +401,80 @@ get_kvs(struct dec *c, struct arena *a, size_t *n)
     return kv;
 }
 
+/* Checks the header of a record of kind for key and reads its string
+ * table and inputs; false when it is not such a record. */
+static bool
+dec_begin(struct dec *c, const char *data, size_t len, const char *kind,
+          const char *key, struct arena *a, struct facts_input **in,
+          size_t *nin)
+{
+    memset(c, 0, sizeof *c);
+    size_t hl = sizeof FACTS_MAGIC - 1, kl = strlen(kind);
+    if (len < hl + kl + 1 + 64 + 1 + 4 || memcmp(data, FACTS_MAGIC, hl) ||
+        memcmp(data + hl, kind, kl) || data[hl + kl] != ' ' ||
+        memcmp(data + hl + kl + 1, key, 64) ||
+        data[hl + kl + 1 + 64] != '\n' || memcmp(data + len - 4, "end\n", 4))
+        return false;
+    c->p = data + hl + kl + 1 + 64 + 1;
+    c->end = data + len - 4;
+
+    c->nstrs = (uint32_t)get_count(c, 4);
+    c->strs = xcalloc(c->nstrs ? c->nstrs : 1, sizeof *c->strs);
+    for (uint32_t i = 0; i < c->nstrs && !c->bad; i++) {
+        uint32_t n = get_u32(c);
+        if (c->bad || n > (size_t)(c->end - c->p) || memchr(c->p, 0, n)) {
+            c->bad = true;
+            break;
+        }
+        c->strs[i] = arena_strndup(a, c->p, n);
+        c->p += n;
+    }
+
+    *nin = get_count(c, 76);
+    *in = *nin ? arena_alloc(a, *nin * sizeof **in) : NULL;
+    for (size_t i = 0; i < *nin; i++) {
+        (*in)[i].rel = get_str(c);
+        (*in)[i].size = get_u64(c);
+        take(c, (*in)[i].sha256, 64);
+        (*in)[i].sha256[64] = '\0';
+        if (!(*in)[i].rel)
+            c->bad = true;
+    }
+    return true;
+}
+
+/* Reads the diagnostics into rd (initialised here). */
+static void
+get_diags(struct dec *c, struct diag *rd)
+{
+    diag_init(rd);
+    size_t nd = get_count(c, 17);
+    for (size_t i = 0; i < nd && !c->bad; i++) {
+        unsigned char level;
+        take(c, &level, 1);
+        struct pos p = get_pos(c);
+        const char *msg = get_str(c);
+        if (!msg || level > DIAG_ERROR) {
+            c->bad = true;
+            break;
+        }
+        if (level == DIAG_ERROR)
+            diag_error(rd, p.path ? &p : NULL, "%s", msg);
+        else if (level == DIAG_WARNING)
+            diag_warning(rd, p.path ? &p : NULL, "%s", msg);
+        else
+            diag_note(rd, p.path ? &p : NULL, "%s", msg);
+    }
+}
+
 int
 facts_decode(const char *data, size_t len, const char *key, struct arena *a,
              struct metric_set *s, struct facts_input **in, size_t *nin,
              struct diag *d)
 {
-    size_t hl = sizeof FACTS_MAGIC - 1;
-    if (len < hl + 4 + 64 + 1 + 4 || memcmp(data, FACTS_MAGIC, hl) ||
-        memcmp(data + hl, "key ", 4) || memcmp(data + hl + 4, key, 64) ||
-        data[hl + 4 + 64] != '\n' || memcmp(data + len - 4, "end\n", 4))
+    struct dec c;
+    if (!dec_begin(&c, data, len, "metrics", key, a, in, nin))
         return -1;
-    struct dec c = {.p = data + hl + 4 + 64 + 1, .end = data + len - 4};
-
-    c.nstrs = (uint32_t)get_count(&c, 4);
-    c.strs = xcalloc(c.nstrs ? c.nstrs : 1, sizeof *c.strs);
-    for (uint32_t i = 0; i < c.nstrs && !c.bad; i++) {
-        uint32_t n = get_u32(&c);
-        if (c.bad || n > (size_t)(c.end - c.p) || memchr(c.p, 0, n)) {
-            c.bad = true;
-            break;
-        }
-        c.strs[i] = arena_strndup(a, c.p, n);
-        c.p += n;
-    }
-
-    *nin = get_count(&c, 76);
-    *in = *nin ? arena_alloc(a, *nin * sizeof **in) : NULL;
-    for (size_t i = 0; i < *nin; i++) {
-        (*in)[i].rel = get_str(&c);
-        (*in)[i].size = get_u64(&c);
-        take(&c, (*in)[i].sha256, 64);
-        (*in)[i].sha256[64] = '\0';
-        if (!(*in)[i].rel)
-            c.bad = true;
-    }
 
     size_t nev = get_count(&c, 56);
     struct metric_eval *ev = nev ? arena_alloc(a, nev * sizeof *ev) : NULL;
@@ -444,24 +558,7 @@ facts_decode(const char *data, size_t len, const char *key, struct arena *a,
         r->pos = get_pos(&c);
     }
     struct diag rd;
-    diag_init(&rd);
-    size_t nd = get_count(&c, 17);
-    for (size_t i = 0; i < nd && !c.bad; i++) {
-        unsigned char level;
-        take(&c, &level, 1);
-        struct pos p = get_pos(&c);
-        const char *msg = get_str(&c);
-        if (!msg || level > DIAG_ERROR) {
-            c.bad = true;
-            break;
-        }
-        if (level == DIAG_ERROR)
-            diag_error(&rd, p.path ? &p : NULL, "%s", msg);
-        else if (level == DIAG_WARNING)
-            diag_warning(&rd, p.path ? &p : NULL, "%s", msg);
-        else
-            diag_note(&rd, p.path ? &p : NULL, "%s", msg);
-    }
+    get_diags(&c, &rd);
     free(c.strs);
     if (c.bad || c.p != c.end) {
         diag_release(&rd);
@@ -471,6 +568,81 @@ facts_decode(const char *data, size_t len, const char *key, struct arena *a,
         *metrics_add_value(s, a) = t.values[i];
     for (size_t i = 0; i < t.nruns; i++)
         *metrics_add_run(s, a) = t.runs[i];
+    diag_merge(d, &rd);
+    diag_release(&rd);
+    return 0;
+}
+
+int
+facts_decode_compliance(const char *data, size_t len, const char *key,
+                        struct arena *a, const struct catalog *const *used,
+                        size_t nused, struct model_compliance *mc,
+                        struct facts_input **in, size_t *nin, struct diag *d)
+{
+    struct dec c;
+    if (!dec_begin(&c, data, len, "compliance", key, a, in, nin))
+        return -1;
+    /* into copies first: nothing reaches mc unless all is well */
+    struct model_compliance *t = xcalloc(nused ? nused : 1, sizeof *t);
+    if (get_u32(&c) != nused)
+        c.bad = true;
+    for (size_t k = 0; k < nused && !c.bad; k++) {
+        const struct catalog *cat = used[k];
+        const char *id = get_str(&c);
+        t[k].catalog = cat;
+        t[k].path = get_str(&c);
+        if (!id || strcmp(id, cat->id) || get_u32(&c) != cat->nitems) {
+            c.bad = true;
+            break;
+        }
+        t[k].answers = arena_alloc(a, (cat->nitems ? cat->nitems : 1) *
+                                          sizeof *t[k].answers);
+        for (size_t i = 0; i < cat->nitems && !c.bad; i++) {
+            struct answer *x = &t[k].answers[i];
+            unsigned char st, ap;
+            take(&c, &st, 1);
+            take(&c, &ap, 1);
+            if (st > COMPLIANCE_NA || ap > 1)
+                c.bad = true;
+            x->status = (enum compliance_status)st;
+            x->applies = ap;
+            x->owner = get_str(&c);
+            x->reviewed = get_str(&c);
+            x->note = get_str(&c);
+            x->justification = get_str(&c);
+            x->pos = get_pos(&c);
+            x->nevidence = get_count(&c, 40);
+            x->evidence = arena_alloc(a, (x->nevidence ? x->nevidence : 1) *
+                                             sizeof *x->evidence);
+            for (size_t e = 0; e < x->nevidence; e++) {
+                struct evidence *ev = &x->evidence[e];
+                ev->ref = get_str(&c);
+                ev->url = get_str(&c);
+                ev->rel = get_str(&c);
+                ev->src = get_str(&c);
+                ev->sha256 = get_str(&c);
+                ev->size = (size_t)get_u64(&c);
+                ev->pos = get_pos(&c);
+                if (!ev->ref)
+                    c.bad = true;
+            }
+        }
+        size_t *n[] = {&t[k].cov.applicable, &t[k].cov.met,
+                       &t[k].cov.partial,    &t[k].cov.not_met,
+                       &t[k].cov.na,         &t[k].cov.unknown};
+        for (size_t i = 0; i < 6; i++)
+            *n[i] = (size_t)get_u64(&c);
+    }
+    struct diag rd;
+    get_diags(&c, &rd);
+    free(c.strs);
+    if (c.bad || c.p != c.end) {
+        free(t);
+        diag_release(&rd);
+        return -1;
+    }
+    memcpy(mc, t, nused * sizeof *mc);
+    free(t);
     diag_merge(d, &rd);
     diag_release(&rd);
     return 0;

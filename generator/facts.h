@@ -45,4 +45,23 @@ int facts_decode(const char *data, size_t len, const char *key,
                  struct arena *a, struct metric_set *s,
                  struct facts_input **in, size_t *nin, struct diag *d);
 
+struct model_compliance;
+struct catalog;
+
+/* The same for one model's answers to the frameworks in use, mc[0..nmc):
+ * statuses, evidence with digests, coverage. */
+void facts_encode_compliance(struct buf *out, const char *key,
+                             const struct facts_input *in, size_t nin,
+                             const struct model_compliance *mc, size_t nmc,
+                             const struct diag *d, size_t d0);
+/* Fills mc[0..nused) from a record for key made with the same catalogs in
+ * the same order (each checked by id and item count); -1 and nothing
+ * changed otherwise. */
+int facts_decode_compliance(const char *data, size_t len, const char *key,
+                            struct arena *a,
+                            const struct catalog *const *used, size_t nused,
+                            struct model_compliance *mc,
+                            struct facts_input **in, size_t *nin,
+                            struct diag *d);
+
 #endif

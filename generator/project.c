@@ -610,11 +610,9 @@ hash_tree(struct project *p, const char *rel, struct diag *d, int depth,
 
 /* {======================================================= facts */
 
-/* The key of m's facts record: its folder's fingerprint, the program and
- * where the project is (diagnostics name files by that path). False when
- * the build has no fingerprint of the folder. */
-static bool
-facts_key(struct project *p, const struct model *m, char key[65])
+bool
+project_facts_key(struct project *p, const struct model *m, const char *kind,
+                  const char *extra, char key[65])
 {
     const struct project_reuse *r = p->reuse;
     const char *digest = r && r->stamp ? stamp_child(r->stamp, m->id) : NULL;
@@ -622,16 +620,16 @@ facts_key(struct project *p, const struct model *m, char key[65])
         return false;
     struct buf b;
     buf_init(&b);
-    buf_printf(&b, "%s\n%s\n%s\n%s\n", FACTS_DIR, digest,
-               r->program_id ? r->program_id : "", p->root);
+    buf_printf(&b, "%s %s\n%s\n%s\n%s\n%s\n", FACTS_DIR, kind, digest,
+               r->program_id ? r->program_id : "", p->root,
+               extra ? extra : "");
     cache_sha256(b.data, b.len, key);
     buf_release(&b);
     return true;
 }
 
-/* Registers an input known from a record, as read_input() would have. */
-static void
-add_known_input(struct project *p, const struct facts_input *f)
+void
+project_add_known_input(struct project *p, const struct facts_input *f)
 {
     const char *path = disp(p, f->rel);
     struct input_file nf;
@@ -653,53 +651,36 @@ add_known_input(struct project *p, const struct facts_input *f)
     pthread_mutex_unlock(p->lock);
 }
 
-static void keep_facts(struct project *p, const struct model *m,
-                       const char *data, size_t len, struct diag *d);
-
-/* Takes m's metrics from the previous site's record when its key is key. */
-static bool
-reuse_facts(struct project *p, struct model *m, const char *key,
-            struct diag *d)
+bool
+project_facts_read(const struct project *p, const struct model *m,
+                   const char *kind, struct buf *out)
 {
-    const char *prev = p->reuse->previous;
+    const char *prev = p->reuse ? p->reuse->previous : NULL;
     if (!prev)
         return false;
-    char *path = xasprintf("%s/%s/%s", prev, FACTS_DIR, m->id);
+    char *path = xasprintf("%s/%s/%s/%s", prev, FACTS_DIR, kind, m->id);
     struct diag quiet;
     diag_init(&quiet);
-    struct buf b;
-    buf_init(&b);
-    bool ok = false;
-    struct facts_input *in = NULL;
-    size_t nin = 0;
-    if (file_read(&quiet, NULL, path, (size_t)1 << 30, &b) == 0 &&
-        facts_decode(b.data, b.len, key, p->arena, &m->metrics, &in, &nin,
-                     d) == 0) {
-        for (size_t i = 0; i < nin; i++)
-            add_known_input(p, &in[i]);
-        m->facts_reused = true;
-        keep_facts(p, m, b.data, b.len, d);
-        ok = true;
-    }
-    buf_release(&b);
+    bool ok = file_read(&quiet, NULL, path, (size_t)1 << 30, out) == 0;
     diag_release(&quiet);
     free(path);
     return ok;
 }
 
-/* Writes m's record into the site being made, linking the previous
- * site's when it was taken over: the same file, as for an unchanged page. */
-static void
-keep_facts(struct project *p, const struct model *m, const char *data,
-           size_t len, struct diag *d)
+void
+project_facts_keep(const struct project *p, const struct model *m,
+                   const char *kind, const char *data, size_t len,
+                   bool reused, struct diag *d)
 {
     const struct project_reuse *r = p->reuse;
-    if (!r->next)
+    if (!r || !r->next)
         return;
-    char *to = xasprintf("%s/%s/%s", r->next, FACTS_DIR, m->id);
+    char *to = xasprintf("%s/%s/%s/%s", r->next, FACTS_DIR, kind, m->id);
     bool done = false;
-    if (m->facts_reused) {
-        char *from = xasprintf("%s/%s/%s", r->previous, FACTS_DIR, m->id);
+    if (reused && r->previous) {
+        /* unchanged: the same file, as for an unchanged page */
+        char *from =
+            xasprintf("%s/%s/%s/%s", r->previous, FACTS_DIR, kind, m->id);
         done = link(from, to) == 0;
         free(from);
     }
@@ -708,6 +689,28 @@ keep_facts(struct project *p, const struct model *m, const char *data,
         diag_error(d, &at, "cannot write: %s", strerror(errno));
     }
     free(to);
+}
+
+/* Takes m's metrics from the previous site's record when its key is key. */
+static bool
+reuse_metrics(struct project *p, struct model *m, const char *key,
+              struct diag *d)
+{
+    struct buf b;
+    buf_init(&b);
+    struct facts_input *in = NULL;
+    size_t nin = 0;
+    bool ok = project_facts_read(p, m, "metrics", &b) &&
+              facts_decode(b.data, b.len, key, p->arena, &m->metrics, &in,
+                           &nin, d) == 0;
+    if (ok) {
+        for (size_t i = 0; i < nin; i++)
+            project_add_known_input(p, &in[i]);
+        m->facts_reused = true;
+        project_facts_keep(p, m, "metrics", b.data, b.len, true, d);
+    }
+    buf_release(&b);
+    return ok;
 }
 
 /* }======================================================= */
@@ -739,7 +742,8 @@ load_metrics(struct project *p, struct model *m, const char *mrel,
         }
     }
     char key[65] = "";
-    if (facts_key(p, m, key) && reuse_facts(p, m, key, d))
+    if (project_facts_key(p, m, "metrics", NULL, key) &&
+        reuse_metrics(p, m, key, d))
         goto runs;
     size_t v0 = m->metrics.nvalues, r0 = m->metrics.nruns, d0 = d->n;
     struct input_list got = {0};
@@ -758,7 +762,7 @@ load_metrics(struct project *p, struct model *m, const char *mrel,
         struct buf b;
         buf_init(&b);
         facts_encode(&b, key, got.v, got.n, &m->metrics, v0, r0, d, d0);
-        keep_facts(p, m, b.data, b.len, d);
+        project_facts_keep(p, m, "metrics", b.data, b.len, false, d);
         buf_release(&b);
     }
     free(got.v);
@@ -1135,8 +1139,9 @@ project_load_jobs(struct project *p, const char *root, int jobs,
                        "USD, GBP)",
                        cur->str);
     }
-    if (reuse && reuse->next) {
-        char *fd = file_join(reuse->next, FACTS_DIR);
+    static const char *const kinds[] = {"metrics", "compliance"};
+    for (size_t k = 0; reuse && reuse->next && k < 2; k++) {
+        char *fd = xasprintf("%s/%s/%s", reuse->next, FACTS_DIR, kinds[k]);
         if (file_mkdirs(fd) < 0) {
             struct pos at = {fd, 0, 0};
             diag_error(d, &at, "cannot create: %s", strerror(errno));

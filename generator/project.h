@@ -66,9 +66,10 @@ struct model {
     struct metric_set metrics;
     const char *value_path;     /* value.yaml, or NULL */
     const struct node *value;   /* only when it passed every check */
-    /* what reading metrics/ and .eval_results/ found was taken from the
-     * previous site's record (facts.h) */
-    bool facts_reused;
+    /* what reading metrics/ and .eval_results/ found, and the answers to
+     * the frameworks, were taken from the previous site's records
+     * (facts.h) */
+    bool facts_reused, answers_reused;
 };
 
 struct page {
@@ -128,6 +129,26 @@ struct project {
  * reported (warnings allowed), else -1; the project is filled as far as
  * loading got either way and must be released with project_release(). */
 int project_load(struct project *p, const char *root, struct diag *d);
+struct facts_input;
+/* Records of what loading learnt of a model, kept between builds in
+ * <site>/.dossier-facts/<kind>/<model> (facts.h). The key of m's record of
+ * kind: its folder's fingerprint, the program, the project's path and
+ * extra (what else the record depends on); false when the build has no
+ * fingerprint of the folder to trust. */
+bool project_facts_key(struct project *p, const struct model *m,
+                       const char *kind, const char *extra, char key[65]);
+/* The previous site's record of kind for m, appended to out; false when
+ * there is none. */
+bool project_facts_read(const struct project *p, const struct model *m,
+                        const char *kind, struct buf *out);
+/* Puts m's record into the site being made; reused: linked from the
+ * previous site's when possible. */
+void project_facts_keep(const struct project *p, const struct model *m,
+                        const char *kind, const char *data, size_t len,
+                        bool reused, struct diag *d);
+/* Registers an input as a record gives it, without reading it. */
+void project_add_known_input(struct project *p, const struct facts_input *f);
+
 /* The same, loading the models on up to jobs threads (the result does not
  * depend on jobs). With reuse, what is known of an unchanged model's
  * metrics folders is taken from reuse->previous, and each model's record

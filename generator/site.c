@@ -953,18 +953,10 @@ file_sha(const char *path, char out[65])
     if (path && site_file_sums &&
         manifest_sums_get(site_file_sums, path, out, &size))
         return true;
-    struct diag d;
-    diag_init(&d);
-    struct buf b;
-    buf_init(&b);
-    bool ok = path && file_read(&d, NULL, path, 16u << 20, &b) == 0;
-    if (ok) {
-        cache_sha256(b.data, b.len, out);
-        if (site_file_sums)
-            manifest_sums_add(site_file_sums, path, out, b.len);
-    }
-    buf_release(&b);
-    diag_release(&d);
+    size_t len;
+    bool ok = path && cache_file_sha256(path, out, &len);
+    if (ok && site_file_sums)
+        manifest_sums_add(site_file_sums, path, out, len);
     return ok;
 }
 

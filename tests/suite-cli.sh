@@ -221,7 +221,7 @@ echo "$out" | grep built | grep -q "; $((total - 2)) of $total model jobs unchan
     && pass "cli/cache-one-model-changed" || fail "cli/cache-one-model-changed" "$out"
 # the metrics folders of the other models are not read again
 models=$(ls build/cli-cache/content/models | wc -l)
-echo "$out" | grep -q "timings: metrics of $((models - 1)) of $models models taken from the last build" \
+echo "$out" | grep -q "timings: taken from the last build: metrics of $((models - 1)), answers of $((models - 1)) of $models models" \
     && pass "cli/facts-of-unchanged-models-reused" || fail "cli/facts-of-unchanged-models-reused" "$out"
 mkdir -p build/cli-cache/templates && cp templates/releases.html build/cli-cache/templates/
 printf '<!-- changed -->\n' >>build/cli-cache/templates/releases.html
@@ -248,13 +248,15 @@ fi
 sleep 2
 "$DOSSIER" build -q -C build/cli-cache -j 2 >/dev/null 2>&1
 f=build/cli-cache/out/.dossier-facts
-head -c 300 "$f/fraud-detector" >"$f/x" && mv "$f/x" "$f/fraud-detector"
-: >"$f/churn-predictor"
-sed -i '1s/.*/dossier-facts 0/' "$f/credit-risk-scorer"
+head -c 300 "$f/metrics/fraud-detector" >"$f/x" && mv "$f/x" "$f/metrics/fraud-detector"
+: >"$f/metrics/churn-predictor"
+sed -i '1s/.*/dossier-facts 0/' "$f/metrics/credit-risk-scorer"
+head -c 1000 "$f/compliance/resume-screener" >"$f/x" && mv "$f/x" "$f/compliance/resume-screener"
+rm "$f/compliance/support-assistant"
 touch build/cli-cache/content/site.yaml
 out=$("$DOSSIER" build -C build/cli-cache -j 2 --timings 2>&1)
 models=$(ls build/cli-cache/content/models | wc -l)
-echo "$out" | grep -q "timings: metrics of $((models - 3)) of $models models taken from the last build" \
+echo "$out" | grep -q "timings: taken from the last build: metrics of $((models - 3)), answers of $((models - 2)) of $models models" \
    && diff -r -x .dossier-cache -x .dossier-site -x .dossier-stamp -x .dossier-facts build/cli-cache/out build/cli-clean/out >/dev/null \
     && pass "cli/facts-damaged-read-again" || fail "cli/facts-damaged-read-again" "$out"
 # a stale or foreign cache falls back to a full build

@@ -8,6 +8,7 @@
 #include "helpers.h"
 
 #include "buf.h"
+#include "compliance.h"
 #include "facts.h"
 #include "mlflow.h"
 
@@ -299,6 +300,129 @@ test_counts(void **state)
     buf_release(&rec);
 }
 
+/* {======================================================= answers */
+
+static void
+test_compliance(void **state)
+{
+    struct fx *f = *state;
+    struct catalog_item items[3] = {{.id = "A.1"}, {.id = "A.2"},
+                                    {.id = "A.3"}};
+    struct catalog cats[2] = {{.id = "eu-ai-act", .items = items, .nitems = 3},
+                              {.id = "nist-ai-rmf", .items = items,
+                               .nitems = 2}};
+    const struct catalog *used[2] = {&cats[0], &cats[1]};
+    struct evidence ev[2] = {
+        {.ref = "evidence/report.pdf", .rel = "evidence/report.pdf",
+         .src = "p/content/models/m/evidence/report.pdf",
+         .sha256 = "ab12", .size = 99, .pos = {"p/answers.yaml", 7, 9}},
+        {.ref = "https://example.org/x", .url = "https://example.org/x",
+         .pos = {"p/answers.yaml", 8, 9}},
+    };
+    struct answer a0[3] = {
+        {.status = COMPLIANCE_MET, .applies = true, .owner = "Risk team",
+         .reviewed = "2026-01-02", .note = "see report", .evidence = ev,
+         .nevidence = 2, .pos = {"p/answers.yaml", 6, 3}},
+        {.status = COMPLIANCE_NA, .applies = true,
+         .justification = "no users under 18", .evidence = ev,
+         .pos = {"p/answers.yaml", 10, 3}},
+        {.status = COMPLIANCE_UNKNOWN, .applies = false, .evidence = ev},
+    };
+    struct answer a1[2] = {{.status = COMPLIANCE_PARTIAL, .applies = true,
+                            .evidence = ev},
+                           {.status = COMPLIANCE_NOT_MET, .applies = true,
+                            .evidence = ev}};
+    struct model_compliance mc[2] = {
+        {.catalog = &cats[0], .path = "p/answers.yaml", .answers = a0,
+         .cov = {2, 1, 0, 0, 1, 0}},
+        {.catalog = &cats[1], .answers = a1, .cov = {2, 0, 1, 1, 0, 0}},
+    };
+    diag_warning(&f->d, &(struct pos){"p/compliance/old.yaml", 0, 0},
+                 "no framework in use is called 'old'");
+    struct facts_input in = {"content/models/m/evidence/report.pdf", 99, ""};
+    memset(in.sha256, 'c', 64);
+    struct buf rec;
+    buf_init(&rec);
+    facts_encode_compliance(&rec, KEY, &in, 1, mc, 2, &f->d, 0);
+
+    struct model_compliance got[2];
+    memset(got, 0, sizeof got);
+    struct diag d;
+    diag_init(&d);
+    struct facts_input *gin;
+    size_t nin;
+    assert_int_equal(facts_decode_compliance(rec.data, rec.len, KEY, f->a,
+                                             used, 2, got, &gin, &nin, &d),
+                     0);
+    assert_int_equal(nin, 1);
+    assert_string_equal(gin[0].rel, in.rel);
+    for (size_t k = 0; k < 2; k++) {
+        assert_ptr_equal(got[k].catalog, &cats[k]);
+        same_str(got[k].path, mc[k].path);
+        assert_memory_equal(&got[k].cov, &mc[k].cov, sizeof mc[k].cov);
+        for (size_t i = 0; i < cats[k].nitems; i++) {
+            const struct answer *x = &got[k].answers[i];
+            const struct answer *y = &mc[k].answers[i];
+            assert_int_equal(x->status, y->status);
+            assert_int_equal(x->applies, y->applies);
+            same_str(x->owner, y->owner);
+            same_str(x->reviewed, y->reviewed);
+            same_str(x->note, y->note);
+            same_str(x->justification, y->justification);
+            same_pos(&x->pos, &y->pos);
+            assert_int_equal(x->nevidence, y->nevidence);
+            for (size_t e = 0; e < y->nevidence; e++) {
+                same_str(x->evidence[e].ref, y->evidence[e].ref);
+                same_str(x->evidence[e].url, y->evidence[e].url);
+                same_str(x->evidence[e].rel, y->evidence[e].rel);
+                same_str(x->evidence[e].src, y->evidence[e].src);
+                same_str(x->evidence[e].sha256, y->evidence[e].sha256);
+                assert_int_equal(x->evidence[e].size, y->evidence[e].size);
+                same_pos(&x->evidence[e].pos, &y->evidence[e].pos);
+            }
+        }
+    }
+    char *want = diag_text(&f->d), *text = diag_text(&d);
+    assert_string_equal(text, want);
+    free(want);
+    free(text);
+    diag_release(&d);
+
+    /* other catalogs than the record's: another order, another item
+     * count, a record for metrics; and every cut short record */
+    const struct catalog *swapped[2] = {&cats[1], &cats[0]};
+    struct catalog fewer = cats[0];
+    fewer.nitems = 2;
+    const struct catalog *changed[2] = {&fewer, &cats[1]};
+    const struct catalog *const *others[] = {swapped, changed};
+    for (size_t o = 0; o < 2; o++) {
+        memset(got, 0, sizeof got);
+        diag_init(&d);
+        assert_int_equal(facts_decode_compliance(rec.data, rec.len, KEY,
+                                                 f->a, others[o], 2, got,
+                                                 &gin, &nin, &d),
+                         -1);
+        assert_null(got[0].catalog);
+        assert_int_equal(d.n, 0);
+        diag_release(&d);
+    }
+    assert_int_equal(facts_decode_compliance(rec.data, rec.len, KEY, f->a,
+                                             used, 1, got, &gin, &nin, &d),
+                     -1);
+    refused(f, rec.data, rec.len, KEY); /* not a metrics record */
+    for (size_t n = 0; n < rec.len; n++) {
+        diag_init(&d);
+        assert_int_equal(facts_decode_compliance(rec.data, n, KEY, f->a,
+                                                 used, 2, got, &gin, &nin,
+                                                 &d),
+                         -1);
+        diag_release(&d);
+    }
+    buf_release(&rec);
+}
+
+/* }======================================================= */
+
 int
 main(void)
 {
@@ -309,6 +433,8 @@ main(void)
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_refused, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_counts, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_compliance, fx_setup,
+                                        fx_teardown),
     };
     return cmocka_run_group_tests_name("facts", tests, NULL, NULL);
 }
