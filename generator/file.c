@@ -248,6 +248,73 @@ remove_in(int dfd, int depth)
     return rc;
 }
 
+/* Folders two levels down (the site's models/<id>/, search/t/ ...),
+ * shared out among threads. */
+struct sweep {
+    char **dirs;
+    size_t n, next;
+    pthread_mutex_t lock;
+};
+
+static void *
+sweep_main(void *arg)
+{
+    struct sweep *s = arg;
+    for (;;) {
+        pthread_mutex_lock(&s->lock);
+        size_t i = s->next++;
+        pthread_mutex_unlock(&s->lock);
+        if (i >= s->n)
+            return NULL;
+        file_remove_tree(s->dirs[i]);
+    }
+}
+
+int
+file_remove_tree_jobs(const char *path, int jobs)
+{
+    struct sweep s = {0};
+    size_t n1 = 0;
+    unsigned char *t1 = NULL;
+    char **top = jobs > 1 ? file_list_typed(path, true, &n1, &t1) : NULL;
+    for (size_t i = 0; top && i < n1; i++) {
+        if (t1[i] != DT_DIR)
+            continue;
+        char *sub = file_join(path, top[i]);
+        size_t n2 = 0;
+        unsigned char *t2 = NULL;
+        char **names = file_list_typed(sub, true, &n2, &t2);
+        for (size_t k = 0; names && k < n2; k++) {
+            if (t2[k] != DT_DIR)
+                continue;
+            s.dirs = xrealloc(s.dirs, (s.n + 1) * sizeof *s.dirs);
+            s.dirs[s.n++] = file_join(sub, names[k]);
+        }
+        file_list_free(names);
+        free(t2);
+        free(sub);
+    }
+    file_list_free(top);
+    free(t1);
+    if (s.n > 1) {
+        pthread_mutex_init(&s.lock, NULL);
+        pthread_t th[16];
+        bool started[16] = {false};
+        int nt = jobs < 16 ? jobs : 16;
+        for (int i = 1; i < nt; i++)
+            started[i] = pthread_create(&th[i], NULL, sweep_main, &s) == 0;
+        sweep_main(&s);
+        for (int i = 1; i < nt; i++)
+            if (started[i])
+                pthread_join(th[i], NULL);
+        pthread_mutex_destroy(&s.lock);
+    }
+    for (size_t i = 0; i < s.n; i++)
+        free(s.dirs[i]);
+    free(s.dirs);
+    return file_remove_tree(path);
+}
+
 int
 file_remove_tree(const char *path)
 {

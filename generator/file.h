@@ -39,6 +39,11 @@ int file_write_new(const char *path, const char *data, size_t len);
 int file_mkdirs(const char *path);
 /* rm -rf; does not follow symlinks. 0 or -1. */
 int file_remove_tree(const char *path);
+/* The same on up to jobs threads, each taking folders two levels down
+ * (a site's models/<id>/): removing an old site of thousands of files is
+ * mostly waiting on the file system, and removals in different folders
+ * overlap. */
+int file_remove_tree_jobs(const char *path, int jobs);
 
 bool file_exists(const char *path);
 bool file_is_dir(const char *path);

@@ -121,7 +121,7 @@ publish_commit(struct publish *pb, struct diag *d)
     if (renameat2(AT_FDCWD, pb->tmp, AT_FDCWD, pb->out, RENAME_EXCHANGE) ==
         0) {
         /* tmp now holds the previous site. */
-        file_remove_tree(pb->tmp);
+        file_remove_tree_jobs(pb->tmp, 4);
         free(pb->tmp);
         pb->tmp = NULL;
         return 0;
