@@ -253,21 +253,16 @@ remove_in(int dfd, int depth)
 struct sweep {
     char **dirs;
     size_t n, next;
-    pthread_mutex_t lock;
 };
 
 static void *
 sweep_main(void *arg)
 {
     struct sweep *s = arg;
-    for (;;) {
-        pthread_mutex_lock(&s->lock);
-        size_t i = s->next++;
-        pthread_mutex_unlock(&s->lock);
-        if (i >= s->n)
-            return NULL;
+    size_t i;
+    while ((i = __atomic_fetch_add(&s->next, 1, __ATOMIC_RELAXED)) < s->n)
         file_remove_tree(s->dirs[i]);
-    }
+    return NULL;
 }
 
 int
@@ -297,7 +292,6 @@ file_remove_tree_jobs(const char *path, int jobs)
     file_list_free(top);
     free(t1);
     if (s.n > 1) {
-        pthread_mutex_init(&s.lock, NULL);
         pthread_t th[16];
         bool started[16] = {false};
         int nt = jobs < 16 ? jobs : 16;
@@ -307,7 +301,6 @@ file_remove_tree_jobs(const char *path, int jobs)
         for (int i = 1; i < nt; i++)
             if (started[i])
                 pthread_join(th[i], NULL);
-        pthread_mutex_destroy(&s.lock);
     }
     for (size_t i = 0; i < s.n; i++)
         free(s.dirs[i]);

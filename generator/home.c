@@ -2,6 +2,7 @@
 #include "home.h"
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -43,26 +44,24 @@ first_beside(const char *dir, const char *const *rels, size_t n, bool want_dir)
     return NULL;
 }
 
+/* $name resolved, or NULL when it names nothing; *set says whether it
+ * is set at all (then it decides, found or not). */
 static char *
-from_env(const char *name)
+from_env(const char *name, bool *set)
 {
     const char *env = getenv(name);
     char real[PATH_MAX];
-    if (!env || !*env)
-        return NULL;
-    return realpath(env, real) ? xstrdup(real) : xstrdup("");
+    *set = env && *env;
+    return *set && realpath(env, real) ? xstrdup(real) : NULL;
 }
 
 char *
 home_theme(void)
 {
-    char *e = from_env("DOSSIER_THEME");
-    if (e) {
-        if (*e)
-            return e;
-        free(e);
-        return NULL;
-    }
+    bool set;
+    char *e = from_env("DOSSIER_THEME", &set);
+    if (set)
+        return e;
     static const char *const rels[] = {"../templates", "../../templates",
                                        "../share/dossier/templates"};
     char *dir = program_dir();
@@ -74,13 +73,10 @@ home_theme(void)
 char *
 home_frameworks(void)
 {
-    char *e = from_env("DOSSIER_FRAMEWORKS");
-    if (e) {
-        if (*e)
-            return e;
-        free(e);
-        return NULL;
-    }
+    bool set;
+    char *e = from_env("DOSSIER_FRAMEWORKS", &set);
+    if (set)
+        return e;
     char *theme = home_theme();
     if (!theme)
         return NULL;
@@ -93,13 +89,10 @@ home_frameworks(void)
 char *
 home_engine(void)
 {
-    char *e = from_env("DOSSIER_ENGINE");
-    if (e) {
-        if (*e)
-            return e;
-        free(e);
-        return NULL;
-    }
+    bool set;
+    char *e = from_env("DOSSIER_ENGINE", &set);
+    if (set)
+        return e;
     static const char *const rels[] = {HOME_ENGINE_FILE,
                                        "../lib/dossier/" HOME_ENGINE_FILE};
     char *dir = program_dir();
