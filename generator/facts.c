@@ -99,6 +99,9 @@ put_eval(struct enc *e, const struct metric_eval *v)
     put_pos(e, &v->pos);
 }
 
+/* A history point as stored: value, step, timestamp, line. */
+#define POINT_BYTES 28
+
 /* Flags of a value, one bit each. */
 enum {
     F_HAS_VALUE = 1, F_PERCENT = 2, F_HAS_STEP = 4, F_HAS_TIMESTAMP = 8,
@@ -225,12 +228,20 @@ facts_encode(struct buf *out, const char *key, const struct facts_input *in,
                            : 0);
         put_pos(&e, &v->pos);
         put_u32(b, (uint32_t)v->nhistory);
+        /* a store can hold millions of points: room once, then copies */
+        buf_grow(b, v->nhistory * POINT_BYTES);
+        char *at = b->data + b->len;
         for (size_t k = 0; k < v->nhistory; k++) {
-            put_f64(b, v->history[k].value);
-            put_u64(b, (uint64_t)v->history[k].step);
-            put_u64(b, (uint64_t)v->history[k].timestamp_ms);
-            put_u32(b, v->history[k].line);
+            const struct metric_point *pt = &v->history[k];
+            int64_t step = pt->step, ts = pt->timestamp_ms;
+            memcpy(at, &pt->value, 8);
+            memcpy(at + 8, &step, 8);
+            memcpy(at + 16, &ts, 8);
+            memcpy(at + 24, &pt->line, 4);
+            at += POINT_BYTES;
         }
+        b->len += v->nhistory * POINT_BYTES;
+        b->data[b->len] = '\0';
     }
     g_hash_table_destroy(evals);
     free(ev);
@@ -523,14 +534,19 @@ facts_decode(const char *data, size_t len, const char *key, struct arena *a,
         else
             v->eval = e ? &ev[e - 1] : NULL;
         v->pos = get_pos(&c);
-        size_t nh = get_count(&c, 28);
+        size_t nh = get_count(&c, POINT_BYTES);
         struct metric_point *h =
             nh ? arena_alloc(a, nh * sizeof *h) : NULL;
-        for (size_t k = 0; k < nh; k++) {
-            h[k].value = get_f64(&c);
-            h[k].step = (long long)get_u64(&c);
-            h[k].timestamp_ms = (long long)get_u64(&c);
-            h[k].line = get_u32(&c);
+        /* get_count made sure the points are all there */
+        for (size_t k = 0; k < nh && !c.bad; k++) {
+            int64_t step, ts;
+            memcpy(&h[k].value, c.p, 8);
+            memcpy(&step, c.p + 8, 8);
+            memcpy(&ts, c.p + 16, 8);
+            memcpy(&h[k].line, c.p + 24, 4);
+            h[k].step = step;
+            h[k].timestamp_ms = ts;
+            c.p += POINT_BYTES;
         }
         v->history = h;
         v->nhistory = nh;

@@ -22,6 +22,9 @@
 #include "metrics.h"
 
 #define FACTS_DIR ".dossier-facts"
+/* History points above which a model's metrics get no record (about
+ * 14 MB of them): see project.c. */
+#define FACTS_MAX_POINTS 500000
 
 struct facts_input {
     const char *rel; /* relative to the project root */

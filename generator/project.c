@@ -758,7 +758,13 @@ load_metrics(struct project *p, struct model *m, const char *mrel,
         file_keep_end();
         free(rel);
     }
-    if (*key) {
+    /* A store of millions of points would make a record of tens of MB,
+     * built in memory and written on every full build: it costs more
+     * there than it saves a rebuild, so such a model is read each time. */
+    size_t points = 0;
+    for (size_t i = v0; i < m->metrics.nvalues; i++)
+        points += m->metrics.values[i].nhistory;
+    if (*key && points <= FACTS_MAX_POINTS) {
         struct buf b;
         buf_init(&b);
         facts_encode(&b, key, got.v, got.n, &m->metrics, v0, r0, d, d0);
