@@ -18,7 +18,7 @@ OBJS    = $(SRCS:generator/%.c=$(BUILD)/obj/%.o)
 LIBOBJS = $(LIBSRCS:generator/%.c=$(BUILD)/obj/%.o)
 # The command: what a build with nothing changed needs, and no more. The
 # engine (every module) is loaded by it only when there is work.
-CMDOBJS = $(patsubst %,$(BUILD)/obj/%.o,main home stamp file buf xmem diag)
+CMDOBJS = $(patsubst %,$(BUILD)/obj/%.o,main home stamp file buf xmem diag threads)
 CMDLIBS = $$(pkg-config --libs glib-2.0 libcrypto) -lpthread
 DEPS_OK = $(BUILD)/.deps-ok
 

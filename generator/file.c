@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "threads.h"
 #include "xmem.h"
 
 /* Bytes this thread read moments ago, by path, while file_keep_begin is
@@ -291,17 +292,8 @@ file_remove_tree_jobs(const char *path, int jobs)
     }
     file_list_free(top);
     free(t1);
-    if (s.n > 1) {
-        pthread_t th[16];
-        bool started[16] = {false};
-        int nt = jobs < 16 ? jobs : 16;
-        for (int i = 1; i < nt; i++)
-            started[i] = pthread_create(&th[i], NULL, sweep_main, &s) == 0;
-        sweep_main(&s);
-        for (int i = 1; i < nt; i++)
-            if (started[i])
-                pthread_join(th[i], NULL);
-    }
+    if (s.n > 1)
+        threads_run(sweep_main, &s, jobs);
     for (size_t i = 0; i < s.n; i++)
         free(s.dirs[i]);
     free(s.dirs);

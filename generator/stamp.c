@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "file.h"
+#include "threads.h"
 #include "xmem.h"
 
 #define STAMP_FORMAT "dossier-stamp 4"
@@ -254,14 +255,7 @@ walk_children_parallel(struct walk *w, int dfd, const char *path,
     int nt = n >= STAMP_MANY ? STAMP_THREADS
              : cpus > 1      ? (int)(cpus < STAMP_THREADS ? cpus : STAMP_THREADS)
                              : 1;
-    pthread_t t[STAMP_THREADS];
-    bool started[STAMP_THREADS] = {false};
-    for (int i = 1; i < nt; i++)
-        started[i] = pthread_create(&t[i], NULL, fan_main, &f) == 0;
-    fan_main(&f);
-    for (int i = 1; i < nt; i++)
-        if (started[i])
-            pthread_join(t[i], NULL);
+    threads_run(fan_main, &f, nt);
     bool keep = w->each && w->stamp && !w->stamp->children &&
                 !strcmp(path, w->each);
     if (keep) {

@@ -16,13 +16,13 @@ for dir in tests/golden/*/; do
     if [ -n "${GOLDEN_UPDATE:-}" ]; then
         rm -rf "$dir/expected"
         mkdir -p "$dir/expected"
-        (cd "$work/out" && find . -type f ! -path './assets/*' ! -name '.dossier-*') | while read -r f; do
+        (cd "$work/out" && find . -type f ! -path './assets/*' ! -path './.dossier-*') | while read -r f; do
             mkdir -p "$dir/expected/$(dirname "$f")"
             cp "$work/out/$f" "$dir/expected/$f"
         done
         echo "updated $dir/expected"
     fi
-    produced=$(cd "$work/out" && find . -type f ! -path './assets/*' ! -name '.dossier-*' | sort)
+    produced=$(cd "$work/out" && find . -type f ! -path './assets/*' ! -path './.dossier-*' | sort)
     expected=$(cd "$dir/expected" 2>/dev/null && find . -type f | sort)
     if [ "$produced" != "$expected" ]; then
         fail "golden/$case: file list" "$(printf '%s\n' "$produced" >"$work/p.txt"; printf '%s\n' "$expected" >"$work/e.txt"; diff "$work/e.txt" "$work/p.txt")"
