@@ -520,26 +520,13 @@ keep(struct project *p, const char *s)
 static _Thread_local GHashTable *evidence_seen;
 
 /* The inputs the model being answered registered, for its facts record. */
-struct input_rec {
-    struct facts_input *v;
-    size_t n, cap;
-};
-static _Thread_local struct input_rec *answer_inputs;
+static _Thread_local struct facts_inputs *answer_inputs;
 
 static void
 note_input(const struct input_file *f)
 {
-    struct input_rec *r = answer_inputs;
-    if (!r)
-        return;
-    if (r->n == r->cap) {
-        r->cap = r->cap ? r->cap * 2 : 16;
-        r->v = xrealloc(r->v, r->cap * sizeof *r->v);
-    }
-    r->v[r->n].rel = f->rel;
-    r->v[r->n].size = f->size;
-    memcpy(r->v[r->n].sha256, f->sha256, 65);
-    r->n++;
+    if (answer_inputs)
+        facts_inputs_add(answer_inputs, f->rel, f->size, f->sha256);
 }
 
 /* Reads one evidence reference; files must be inside the model folder. */
@@ -801,7 +788,7 @@ answer_model(struct project *p, size_t mi, void *ctx, struct diag *d)
         reuse_answers(p, m, u, key, d))
         return;
     size_t d0 = d->n;
-    struct input_rec rec = {0};
+    struct facts_inputs rec = {0};
     answer_inputs = &rec;
     evidence_seen = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
     for (size_t k = 0; k < nused; k++) {

@@ -29,6 +29,20 @@
 
 #define FACTS_MAGIC "dossier-facts 1\n"
 
+void
+facts_inputs_add(struct facts_inputs *l, const char *rel, size_t size,
+                 const char *sha256)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    struct facts_input *x = &l->v[l->n++];
+    x->rel = rel;
+    x->size = size;
+    memcpy(x->sha256, sha256, 65);
+}
+
 /* {======================================================= encoding */
 
 struct enc {

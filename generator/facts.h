@@ -32,6 +32,14 @@ struct facts_input {
     char sha256[65];
 };
 
+/* The inputs a model's loading registered, gathered for its record. */
+struct facts_inputs {
+    struct facts_input *v;
+    size_t n, cap;
+};
+void facts_inputs_add(struct facts_inputs *l, const char *rel, size_t size,
+                      const char *sha256);
+
 /* Appends to out the record for key (64 hex digits): the inputs in[0..nin),
  * the values and runs of s from v0 and r0 on, and the entries of d from d0
  * on. Strings are stored once each. */

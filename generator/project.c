@@ -61,6 +61,39 @@ project_path(struct project *p, const char *rel)
     return disp(p, rel);
 }
 
+/* Registers the input rel, read from display path path, unless it is
+ * registered already (another thread may have read the same file
+ * meanwhile); returns its index. */
+static long
+add_input(struct project *p, const char *path, const char *rel, size_t size,
+          const char *sha256)
+{
+    struct input_file nf;
+    nf.path = path;
+    /* disp() ends with rel: the two share their bytes */
+    nf.rel = path + strlen(path) - strlen(rel);
+    nf.size = size;
+    memcpy(nf.sha256, sha256, 65);
+    pthread_mutex_lock(p->lock);
+    gpointer seen = g_hash_table_lookup(p->input_ix, rel);
+    long ix;
+    if (seen) {
+        ix = (long)((uintptr_t)seen - 1);
+    } else {
+        if (p->ninputs == p->capinputs) {
+            p->capinputs = p->capinputs ? p->capinputs * 2 : 32;
+            p->inputs =
+                xrealloc(p->inputs, p->capinputs * sizeof *p->inputs);
+        }
+        ix = (long)p->ninputs++;
+        p->inputs[ix] = nf;
+        g_hash_table_insert(p->input_ix, (gpointer)nf.rel,
+                            (gpointer)(uintptr_t)(ix + 1));
+    }
+    pthread_mutex_unlock(p->lock);
+    return ix;
+}
+
 /* Reads rel (checked to be inside the project) into out when out is not
  * NULL, and registers it among the inputs with its size and SHA-256 the
  * first time. Returns the input's index or -1. */
@@ -115,33 +148,12 @@ read_input(struct project *p, struct diag *d, const struct pos *ref,
         buf_release(&tmp);
         return (long)((uintptr_t)seen - 1);
     }
-    struct input_file nf;
-    nf.path = path;
-    /* disp() ends with rel: the two share their bytes */
-    nf.rel = path + strlen(path) - strlen(rel);
-    nf.size = b->len - before;
-    cache_sha256(b->data + before, nf.size, nf.sha256);
-    file_keep(path, b->data + before, nf.size);
+    char sha[65];
+    size_t size = b->len - before;
+    cache_sha256(b->data + before, size, sha);
+    file_keep(path, b->data + before, size);
     buf_release(&tmp);
-    pthread_mutex_lock(p->lock);
-    /* another thread may have read the same file meanwhile */
-    seen = g_hash_table_lookup(p->input_ix, rel);
-    long ix;
-    if (seen) {
-        ix = (long)((uintptr_t)seen - 1);
-    } else {
-        if (p->ninputs == p->capinputs) {
-            p->capinputs = p->capinputs ? p->capinputs * 2 : 32;
-            p->inputs =
-                xrealloc(p->inputs, p->capinputs * sizeof *p->inputs);
-        }
-        ix = (long)p->ninputs++;
-        p->inputs[ix] = nf;
-        g_hash_table_insert(p->input_ix, (gpointer)nf.rel,
-                            (gpointer)(uintptr_t)(ix + 1));
-    }
-    pthread_mutex_unlock(p->lock);
-    return ix;
+    return add_input(p, path, rel, size, sha);
 }
 
 int
@@ -545,16 +557,11 @@ load_mct(struct project *p, struct model *m, const char *mrel,
 }
 
 /* Hashes every file below rel for the audit trail and refuses the folder
- * if anything in it leads outside the project; returns -1 then. */
-/* The inputs one model's metrics folders registered, for its record. */
-struct input_list {
-    struct facts_input *v;
-    size_t n, cap;
-};
-
+ * if anything in it leads outside the project; returns -1 then. Each file
+ * hashed is also added to got. */
 static int
 hash_tree(struct project *p, const char *rel, struct diag *d, int depth,
-          struct input_list *got)
+          struct facts_inputs *got)
 {
     const char *dir = disp(p, rel);
     if (depth > 16 || !folder_inside(p, dir, d))
@@ -588,18 +595,10 @@ hash_tree(struct project *p, const char *rel, struct diag *d, int depth,
                 rc = -1;
         } else {
             struct input_file f;
-            if (!project_hash(p, d, NULL, r, (size_t)1 << 30, &f)) {
+            if (!project_hash(p, d, NULL, r, (size_t)1 << 30, &f))
                 rc = -1;
-            } else if (got) {
-                if (got->n == got->cap) {
-                    got->cap = got->cap ? got->cap * 2 : 64;
-                    got->v = xrealloc(got->v, got->cap * sizeof *got->v);
-                }
-                struct facts_input *x = &got->v[got->n++];
-                x->rel = f.rel;
-                x->size = f.size;
-                memcpy(x->sha256, f.sha256, 65);
-            }
+            else
+                facts_inputs_add(got, f.rel, f.size, f.sha256);
         }
         free(r);
     }
@@ -631,24 +630,7 @@ project_facts_key(struct project *p, const struct model *m, const char *kind,
 void
 project_add_known_input(struct project *p, const struct facts_input *f)
 {
-    const char *path = disp(p, f->rel);
-    struct input_file nf;
-    nf.path = path;
-    nf.rel = path + strlen(path) - strlen(f->rel);
-    nf.size = f->size;
-    memcpy(nf.sha256, f->sha256, 65);
-    pthread_mutex_lock(p->lock);
-    if (!g_hash_table_lookup(p->input_ix, nf.rel)) {
-        if (p->ninputs == p->capinputs) {
-            p->capinputs = p->capinputs ? p->capinputs * 2 : 32;
-            p->inputs = xrealloc(p->inputs, p->capinputs * sizeof *p->inputs);
-        }
-        p->inputs[p->ninputs] = nf;
-        g_hash_table_insert(p->input_ix, (gpointer)nf.rel,
-                            (gpointer)(uintptr_t)(p->ninputs + 1));
-        p->ninputs++;
-    }
-    pthread_mutex_unlock(p->lock);
+    add_input(p, disp(p, f->rel), f->rel, f->size, f->sha256);
 }
 
 bool
@@ -746,7 +728,7 @@ load_metrics(struct project *p, struct model *m, const char *mrel,
         reuse_metrics(p, m, key, d))
         goto runs;
     size_t v0 = m->metrics.nvalues, r0 = m->metrics.nruns, d0 = d->n;
-    struct input_list got = {0};
+    struct facts_inputs got = {0};
     static const char *const folders[] = {"metrics", ".eval_results"};
     for (size_t f = 0; f < 2; f++) {
         char *rel = xasprintf("%s/%s", mrel, folders[f]);
