@@ -380,8 +380,11 @@ load_folder(struct project *p, const char *dir, bool in_project,
             rc = file_read(d, NULL, path, YML_MAX_BYTES, &b);
         }
         struct node *root = NULL;
-        if (rc == 0)
+        char sha[65] = "";
+        if (rc == 0) {
+            cache_sha256(b.data, b.len, sha);
             rc = yml_parse(p->arena, d, path, b.data, b.len, 1, &root);
+        }
         buf_release(&b);
         if (rc < 0)
             continue;
@@ -407,6 +410,7 @@ load_folder(struct project *p, const char *dir, bool in_project,
                 p->catalogs = xrealloc(p->catalogs,
                                        ++p->ncatalogs * sizeof *p->catalogs);
             load_catalog(p, &p->catalogs[k], root, path, d);
+            memcpy(p->catalogs[k].sha256, sha, sizeof sha);
         }
     }
     file_list_free(names);
@@ -887,13 +891,8 @@ compliance_load(struct project *p, const char *shipped_dir, struct diag *d)
     struct in_use u = {used, nused, NULL};
     struct buf cats;
     buf_init(&cats);
-    for (size_t i = 0; i < nused; i++) {
-        char sha[65] = "";
-        size_t len;
-        if (!used[i]->path || !cache_file_sha256(used[i]->path, sha, &len))
-            strcpy(sha, "unread");
-        buf_printf(&cats, "%s %s\n", used[i]->id, sha);
-    }
+    for (size_t i = 0; i < nused; i++)
+        buf_printf(&cats, "%s %s\n", used[i]->id, used[i]->sha256);
     u.catalogs = cats.data;
     project_each_model(p, answer_model, &u, d);
     buf_release(&cats);

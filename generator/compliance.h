@@ -48,6 +48,7 @@ struct catalog_date {
 
 struct catalog {
     const char *id, *title, *full_title, *version, *source, *path;
+    char sha256[65]; /* of the file as it was read */
     bool voluntary;
     struct catalog_section *sections;
     size_t nsections;

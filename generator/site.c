@@ -1179,11 +1179,8 @@ site_render(const struct project *p, const char *outdir,
             if (strncmp(f->rel, "content/models/", 15))
                 buf_printf(&g, "%s %s\n", f->rel, f->sha256);
         }
-        for (size_t i = 0; i < p->nused; i++) {
-            char sha[65] = "";
-            file_sha(p->used[i]->path, sha);
-            buf_printf(&g, "%s %s\n", p->used[i]->id, sha);
-        }
+        for (size_t i = 0; i < p->nused; i++)
+            buf_printf(&g, "%s %s\n", p->used[i]->id, p->used[i]->sha256);
         for (size_t i = 0; i < p->nmodels; i++)
             buf_printf(&g, "model %s %d\n", p->models[i].id,
                        p->models[i].value != NULL);
