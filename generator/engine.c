@@ -136,11 +136,11 @@ engine_main(const struct engine_opts *o, size_t size, const char *version)
         goto out;
     }
     /* a build may take over what the last one into the same folder knew
-     * of unchanged models (only from a folder dossier made, inside the
-     * project); --force reads everything again */
-    char *marker = outdir ? file_join(outdir, PUBLISH_MARKER) : NULL;
-    bool prev_ok = have_stamp && have_root && !o->force &&
-                   file_within(root_abs, outdir) && file_is_regular(marker);
+     * of unchanged models (only from a folder dossier made: publish_begin
+     * made sure it is inside the project); --force reads everything again */
+    char *marker = pb.tmp ? file_join(outdir, PUBLISH_MARKER) : NULL;
+    bool prev_ok = have_stamp && marker && !o->force &&
+                   file_is_regular(marker);
     free(marker);
     struct project_reuse reuse = {
         .previous = prev_ok ? outdir : NULL,
@@ -149,9 +149,9 @@ engine_main(const struct engine_opts *o, size_t size, const char *version)
         .program_id = o->program_id,
     };
     double t_load = home_clock();
-    int rc = project_load_jobs(
-        &p, o->dir, o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN),
-        have_stamp ? &reuse : NULL, &d);
+    int jobs = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    int rc = project_load_jobs(&p, o->dir, jobs, have_stamp ? &reuse : NULL,
+                               &d);
     double t_compliance = home_clock();
     char *fw = home_frameworks();
     if (p.arena && p.root_abs)
@@ -215,7 +215,7 @@ engine_main(const struct engine_opts *o, size_t size, const char *version)
         .version = "dossier " ENGINE_VERSION,
         .program_id = o->program_id,
         .limits = {TEMPLATE_DEFAULT_MEMORY, TEMPLATE_DEFAULT_INSTRUCTIONS},
-        .jobs = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN),
+        .jobs = jobs,
         .previous = outdir,
         .pdf = !o->no_pdf,
         .sums = manifest_sums_new(),
@@ -243,13 +243,10 @@ engine_main(const struct engine_opts *o, size_t size, const char *version)
     }
     double t_publish = home_clock();
     if (rc < 0 || diag_errors(&d)) {
-        publish_abort(&pb);
         status = EXIT_INVALID;
     } else if (publish_commit(&pb, &d) < 0) {
-        publish_abort(&pb);
         status = EXIT_IO;
     } else {
-        publish_abort(&pb);
         if (o->timings) {
             double t_end = home_clock();
             fprintf(stderr,

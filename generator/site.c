@@ -1120,9 +1120,8 @@ worker_main(void *arg)
         /* what the job made of the models on first use goes again */
         const struct job *j = &r->jobs[i];
         bool one = j->kind == JOB_MODEL || j->kind == JOB_MODEL_PDF;
-        luadata_trim_models(template_engine_lua(e), r->p,
-                            one ? (long)j->index : -1);
         lua_State *L = template_engine_lua(e);
+        luadata_trim_models(L, r->p, one ? (long)j->index : -1);
         if (!one && j->kind != JOB_SEARCH && j->kind != JOB_PAGE &&
             lua_gc(L, LUA_GCCOUNT) > WIDE_COLLECT_KIB) {
             /* a portfolio-wide page leaves a heap the size of the

@@ -359,21 +359,20 @@ stamp_release(struct stamp *s)
     s->nchildren = 0;
 }
 
+static int
+child_cmp(const void *name, const void *child)
+{
+    return strcmp(name, ((const struct stamp_child *)child)->name);
+}
+
 const char *
 stamp_child(const struct stamp *s, const char *name)
 {
-    size_t lo = 0, hi = s->nchildren;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(name, s->children[mid].name);
-        if (c == 0)
-            return s->children[mid].racy ? NULL : s->children[mid].digest;
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return NULL;
+    const struct stamp_child *c =
+        s->nchildren ? bsearch(name, s->children, s->nchildren,
+                               sizeof *s->children, child_cmp)
+                     : NULL;
+    return c && !c->racy ? c->digest : NULL;
 }
 
 bool
