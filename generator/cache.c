@@ -202,7 +202,8 @@ cache_save(struct cache *c, const char *path, const char *version)
         for (size_t k = 0; k < e->nfiles; k++)
             buf_printf(&b, "F %s\n", e->files[k]);
     }
-    int rc = file_write(path, b.data, b.len);
+    /* never through a link: the file may be the published site's */
+    int rc = file_write_new(path, b.data, b.len);
     buf_release(&b);
     return rc;
 }

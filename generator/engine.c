@@ -147,6 +147,7 @@ engine_main(const struct engine_opts *o, size_t size, const char *version)
         .next = pb.tmp,
         .stamp = o->stamp,
         .program_id = o->program_id,
+        .publish = &pb,
     };
     double t_load = home_clock();
     int jobs = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -220,6 +221,7 @@ engine_main(const struct engine_opts *o, size_t size, const char *version)
         .pdf = !o->no_pdf,
         .sums = manifest_sums_new(),
         .no_cache = o->force,
+        .publish = &pb,
     };
     struct site_stats st;
     double t_render = home_clock();

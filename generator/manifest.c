@@ -211,7 +211,7 @@ manifest_write(const char *dir, const char *generator,
     json_array_end(&j);
     json_object_end(&j);
     char *path = file_join(dir, MANIFEST_NAME);
-    if (rc == 0 && file_write(path, out.data, out.len) < 0)
+    if (rc == 0 && file_write_new(path, out.data, out.len) < 0)
         rc = diag_error(d, NULL, "cannot write '%s': %s", path,
                         strerror(errno));
     free(path);

@@ -18,6 +18,7 @@
 #include "cache.h"
 #include "cardtree.h"
 #include "facts.h"
+#include "publish.h"
 #include "file.h"
 #include "hfcard.h"
 #include "json.h"
@@ -657,19 +658,22 @@ project_facts_keep(const struct project *p, const struct model *m,
     const struct project_reuse *r = p->reuse;
     if (!r || !r->next)
         return;
-    char *to = xasprintf("%s/%s/%s/%s", r->next, FACTS_DIR, kind, m->id);
+    char *rel = xasprintf("%s/%s/%s", FACTS_DIR, kind, m->id);
+    char *to = file_join(r->next, rel);
     bool done = false;
     if (reused && r->previous) {
         /* unchanged: the same file, as for an unchanged page */
-        char *from =
-            xasprintf("%s/%s/%s/%s", r->previous, FACTS_DIR, kind, m->id);
-        done = link(from, to) == 0;
+        char *from = file_join(r->previous, rel);
+        done = (r->publish ? publish_link(r->publish, from, rel)
+                           : link(from, to)) == 0;
         free(from);
     }
-    if (!done && file_write_new(to, data, len) < 0) {
+    if (!done && (r->publish ? publish_write(r->publish, rel, data, len)
+                             : file_write_new(to, data, len)) < 0) {
         struct pos at = {to, 0, 0};
         diag_error(d, &at, "cannot write: %s", strerror(errno));
     }
+    free(rel);
     free(to);
 }
 

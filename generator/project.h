@@ -89,6 +89,7 @@ struct project_reuse {
     const char *next;          /* the site being made, or NULL */
     const struct stamp *stamp; /* the fingerprints of the model folders */
     const char *program_id;    /* home_program_id() */
+    struct publish *publish;   /* how records go into next, or NULL */
 };
 
 struct project {

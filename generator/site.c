@@ -20,6 +20,7 @@
 #include "json.h"
 #include "manifest.h"
 #include "pdf.h"
+#include "publish.h"
 #include "search.h"
 #include "luadata.h"
 #include "xmem.h"
@@ -287,6 +288,40 @@ static const char *site_prev;
  * (from its manifest), so manifest.json is written without reading the
  * site back. */
 static struct manifest_sums *site_sums, *site_prev_sums;
+/* The build's publish, or NULL (site_options.publish). */
+static struct publish *site_pub;
+
+/* A new file outdir/rel, never written through what is there. */
+static int
+put_new(const char *outdir, const char *rel, const char *data, size_t len)
+{
+    if (site_pub)
+        return publish_write(site_pub, rel, data, len);
+    char *path = file_join(outdir, rel);
+    int rc = file_write_new(path, data, len);
+    free(path);
+    return rc;
+}
+
+/* outdir/rel as a hard link of from: 0, or -1 with errno. */
+static int
+put_link(const char *from, const char *outdir, const char *rel)
+{
+    if (site_pub)
+        return publish_link(site_pub, from, rel);
+    char *path = file_join(outdir, rel);
+    int rc = link(from, path);
+    if (rc < 0 && errno == ENOENT) {
+        /* the folder is made when the link finds it missing */
+        char *slash = strrchr(path, '/');
+        *slash = '\0';
+        file_mkdirs(path);
+        *slash = '/';
+        rc = link(from, path);
+    }
+    free(path);
+    return rc;
+}
 
 static bool
 same_as_prev(const char *rel, const char *data, size_t len)
@@ -317,27 +352,19 @@ same_as_prev(const char *rel, const char *data, size_t len)
 static int
 emit(const char *outdir, const char *rel, const char *data, size_t len)
 {
-    char *path = file_join(outdir, rel);
     int rc = -1;
     if (same_as_prev(rel, data, len)) {
         char *old = file_join(site_prev, rel);
-        char *slash = strrchr(path, '/');
-        if (slash) {
-            *slash = '\0';
-            file_mkdirs(path);
-            *slash = '/';
-        }
-        rc = link(old, path);
+        rc = put_link(old, outdir, rel);
         free(old);
     }
     if (rc < 0) /* never through a link into the previous site */
-        rc = file_write_new(path, data, len);
+        rc = put_new(outdir, rel, data, len);
     if (rc == 0 && site_sums) {
         char sha[65];
         cache_sha256(data, len, sha);
         manifest_sums_add(site_sums, rel, sha, len);
     }
-    free(path);
     return rc;
 }
 
@@ -982,16 +1009,7 @@ from_cache(struct template_engine *e, const struct run *r, const char *job,
     for (size_t i = 0; i < c->nfiles; i++) {
         char *old = file_join(site_prev, c->files[i]);
         char *path = file_join(r->outdir, c->files[i]);
-        /* the folder is made when the link finds it missing */
-        int lr = link(old, path);
-        if (lr < 0 && errno == ENOENT) {
-            char *slash = strrchr(path, '/');
-            *slash = '\0';
-            file_mkdirs(path);
-            *slash = '/';
-            lr = link(old, path);
-        }
-        if (lr < 0) {
+        if (put_link(old, r->outdir, c->files[i]) < 0) {
             /* a file of the previous site is missing: the job renders
              * instead, and writing replaces what was linked so far */
             free(old);
@@ -1144,6 +1162,7 @@ site_render(const struct project *p, const char *outdir,
     memset(st, 0, sizeof *st);
     double t0 = site_now();
     site_prev = o->previous && file_is_dir(o->previous) ? o->previous : NULL;
+    site_pub = o->publish;
     struct run r = {.p = p, .outdir = outdir, .o = o, .d = d};
     struct cache old_cache, new_cache;
     cache_init(&old_cache);
@@ -1266,6 +1285,8 @@ site_render(const struct project *p, const char *outdir,
         char *cp = file_join(outdir, SITE_CACHE);
         if (cache_save(&new_cache, cp, o->version) < 0)
             rc = diag_error(d, NULL, "cannot write '%s'", cp);
+        else if (site_pub)
+            publish_note(site_pub, SITE_CACHE);
         free(cp);
     }
     cache_release(&old_cache);
@@ -1286,6 +1307,10 @@ site_render(const struct project *p, const char *outdir,
         free(stat);
     }
 
+    /* what the folder held that this build did not make goes before the
+     * sitemap lists its pages */
+    if (rc == 0 && site_pub && publish_sweep(site_pub, d) < 0)
+        rc = -1;
     /* sitemap and feed need absolute URLs: only with a base_url */
     if (rc == 0 && p->site && node_get_str(p->site, "base_url")) {
         size_t n;
@@ -1312,6 +1337,7 @@ site_render(const struct project *p, const char *outdir,
     }
     site_prev = NULL;
     site_sums = NULL;
+    site_pub = NULL;
     manifest_sums_free(site_prev_sums);
     site_prev_sums = NULL;
     manifest_sums_free(site_file_sums);

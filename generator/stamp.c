@@ -422,7 +422,7 @@ stamp_write(const char *dir, const struct stamp *s, const char *replay,
     if (replay)
         buf_puts(&b, replay);
     char *path = file_join(dir, STAMP_NAME);
-    int rc = file_write(path, b.data, b.len);
+    int rc = file_write_new(path, b.data, b.len);
     free(path);
     buf_release(&b);
     return rc;

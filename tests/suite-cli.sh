@@ -267,6 +267,39 @@ printf 'dossier-cache 0 old\n' >build/cli-cache/out/.dossier-cache
 out=$("$DOSSIER" build -C build/cli-cache 2>&1 | grep built)
 echo "$out" | grep -q "; 0 of" && pass "cli/cache-version-mismatch-full-build" || fail "cli/cache-version-mismatch-full-build" "$out"
 "$DOSSIER" verify build/cli-cache/out >/dev/null 2>&1 && pass "cli/verify-after-incremental" || fail "cli/verify-after-incremental"
+# The replaced site is kept beside out/ as the spare the next build starts
+# from (see publish.h). A build that fails after writing most pages into
+# it, whose files are the published site's too, leaves out/ as it was;
+# the next build, from that spare, still equals a clean build.
+[ -d build/cli-cache/out.tmp-spare ] && pass "cli/spare-kept-beside-out" || fail "cli/spare-kept-beside-out"
+"$DOSSIER" build -q -C build/cli-cache -j 2 >/dev/null 2>&1
+sum1=$(cd build/cli-cache/out && find . -type f | sort | xargs sha256sum)
+cp build/cli-cache/templates/layouts/base.html build/cli-cache/base.bak 2>/dev/null \
+    || cp templates/layouts/base.html build/cli-cache/base.bak
+mkdir -p build/cli-cache/templates/layouts
+sed 's|</body>|<!-- every page changes --></body>|' build/cli-cache/base.bak >build/cli-cache/templates/layouts/base.html
+printf '<%%= site.nothing.here %%>\n' >build/cli-cache/templates/page.html
+"$DOSSIER" build -q -C build/cli-cache -j 2 >/dev/null 2>&1; st=$?
+sum2=$(cd build/cli-cache/out && find . -type f | sort | xargs sha256sum)
+[ $st -eq 1 ] && [ "$sum1" = "$sum2" ] && [ -d build/cli-cache/out.tmp-spare ] \
+    && ! ls -d build/cli-cache/out.tmp-[0-9]* >/dev/null 2>&1 \
+    && grep -rqs "every page changes" build/cli-cache/out.tmp-spare \
+    && pass "cli/spare-failed-build-keeps-out" || fail "cli/spare-failed-build-keeps-out" "exit $st"
+rm build/cli-cache/templates/page.html build/cli-cache/templates/layouts/base.html build/cli-cache/base.bak
+# links put into the spare are removed, never written through
+mkdir -p build/cli-victim
+rm -rf build/cli-cache/out.tmp-spare/models build/cli-cache/out.tmp-spare/index.html
+ln -s ../../cli-victim build/cli-cache/out.tmp-spare/models
+ln -s ../../cli-victim/index.html build/cli-cache/out.tmp-spare/index.html
+echo stale >build/cli-cache/out.tmp-spare/stale.html
+"$DOSSIER" build -q -C build/cli-cache -j 2 >/dev/null 2>&1; st=$?
+if [ $st -eq 0 ] && [ -z "$(ls -A build/cli-victim)" ] && [ ! -e build/cli-cache/out/stale.html ] && \
+   diff -r -x .dossier-cache -x .dossier-site -x .dossier-stamp -x .dossier-facts build/cli-cache/out build/cli-clean/out >/dev/null; then
+    pass "cli/spare-after-failure-equals-clean-build"
+else
+    fail "cli/spare-after-failure-equals-clean-build" "exit $st; $(ls -A build/cli-victim) $(diff -rq -x .dossier-cache -x .dossier-site -x .dossier-stamp -x .dossier-facts build/cli-cache/out build/cli-clean/out 2>&1 | head -5)"
+fi
+rm -rf build/cli-victim
 
 # Nothing changed since the last build: the build does nothing, leaves
 # out/ as it is and repeats that build's warnings. Inputs must be older

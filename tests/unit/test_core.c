@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -259,6 +260,142 @@ test_publish_swaps_and_refuses(void **state)
     file_remove_tree("pubtest");
 }
 
+static ino_t
+inode_of(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0 ? st.st_ino : 0;
+}
+
+static char *
+read_all(const char *path)
+{
+    struct buf b;
+    buf_init(&b);
+    struct diag d;
+    diag_init(&d);
+    if (file_read(&d, NULL, path, 1 << 20, &b) < 0) {
+        buf_release(&b);
+        diag_release(&d);
+        return xstrdup("(missing)");
+    }
+    diag_release(&d);
+    return b.data;
+}
+
+/* The replaced site is kept as the spare and the next build starts from
+ * it: unchanged files stay the same inode, new ones never write through
+ * into the published site, links put into the spare are removed before
+ * anything is written, and what the build did not make is swept out. */
+static void
+test_publish_spare(void **state)
+{
+    (void)state;
+    char root[PATH_MAX];
+    file_remove_tree("sparetest");
+    file_remove_tree("sparevictim");
+    assert_int_equal(file_mkdirs("sparetest/content"), 0);
+    assert_int_equal(file_mkdirs("sparevictim"), 0);
+    assert_non_null(realpath("sparetest", root));
+    struct diag d;
+    diag_init(&d);
+    struct publish pb;
+    /* two builds: out/ and, from the second on, the spare */
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(publish_begin(&pb, root, "sparetest/out", &d), 0);
+        assert_false(pb.reused);
+        assert_int_equal(publish_write(&pb, "index.html", i ? "two" : "one", 3),
+                         0);
+        assert_int_equal(publish_write(&pb, "models/a/index.html", "a", 1), 0);
+        assert_int_equal(publish_commit(&pb, &d), 0);
+        publish_abort(&pb);
+    }
+    assert_true(file_is_dir("sparetest/out.tmp-spare"));
+    /* things a spare must not keep: a stale page, links out */
+    assert_int_equal(file_write("sparetest/out.tmp-spare/ghost.html", "g", 1),
+                     0);
+    assert_int_equal(symlink("../../sparevictim",
+                             "sparetest/out.tmp-spare/sub"),
+                     0);
+    assert_int_equal(symlink("../../../sparevictim/x.html",
+                             "sparetest/out.tmp-spare/models/x.html"),
+                     0);
+    ino_t published = inode_of("sparetest/out/models/a/index.html");
+
+    assert_int_equal(publish_begin(&pb, root, "sparetest/out", &d), 0);
+    assert_true(pb.reused);
+    assert_false(file_exists("sparetest/out.tmp-spare"));
+    char *sub = file_join(pb.tmp, "sub");
+    char *xh = file_join(pb.tmp, "models/x.html");
+    assert_int_equal(inode_of(sub), 0); /* the links are gone */
+    assert_int_equal(inode_of(xh), 0);
+    /* an unchanged file: linked once and kept */
+    assert_int_equal(publish_link(&pb, "sparetest/out/models/a/index.html",
+                                  "models/a/index.html"),
+                     0);
+    char *a = file_join(pb.tmp, "models/a/index.html");
+    assert_int_equal(inode_of(a), published);
+    assert_int_equal(publish_link(&pb, "sparetest/out/models/a/index.html",
+                                  "models/a/index.html"),
+                     0);
+    assert_int_equal(inode_of(a), published);
+    /* the spare's index.html is one the published site shares: writing
+     * the new one must not change the published one */
+    assert_int_equal(publish_write(&pb, "index.html", "three", 5), 0);
+    char *got = read_all("sparetest/out/index.html");
+    assert_string_equal(got, "two");
+    free(got);
+    assert_int_equal(publish_write(&pb, "sub/new.html", "n", 1), 0);
+    assert_int_equal(publish_write(&pb, "models/x.html", "x", 1), 0);
+    /* a file where a folder must be, and a folder where a file goes */
+    assert_int_equal(publish_write(&pb, "ghost.html/in.html", "i", 1), 0);
+    assert_int_equal(publish_write(&pb, "models/a", "file", 4), 0);
+    assert_false(file_exists(a));
+    assert_int_equal(publish_sweep(&pb, &d), 0);
+    assert_int_equal(publish_commit(&pb, &d), 0);
+    publish_abort(&pb);
+    got = read_all("sparetest/out/index.html");
+    assert_string_equal(got, "three");
+    free(got);
+    assert_true(file_is_regular("sparetest/out/sub/new.html"));
+    assert_true(file_is_regular("sparetest/out/models/x.html"));
+    assert_true(file_is_regular("sparetest/out/ghost.html/in.html"));
+    assert_true(file_is_regular("sparetest/out/models/a"));
+    assert_true(file_is_regular("sparetest/out/.dossier-site"));
+    /* nothing went through the links; nothing else is in out/ */
+    size_t n = 0;
+    char **left = file_list("sparevictim", true, &n);
+    assert_int_equal(n, 0);
+    file_list_free(left);
+    left = file_list("sparetest/out", true, &n);
+    assert_int_equal(n, 5); /* .dossier-site ghost.html index.html models sub */
+    file_list_free(left);
+
+    /* a failed build gives the spare back; out/ is untouched */
+    assert_int_equal(publish_begin(&pb, root, "sparetest/out", &d), 0);
+    assert_true(pb.reused);
+    assert_int_equal(publish_write(&pb, "index.html", "four", 4), 0);
+    publish_abort(&pb);
+    assert_true(file_is_dir("sparetest/out.tmp-spare"));
+    got = read_all("sparetest/out/index.html");
+    assert_string_equal(got, "three");
+    free(got);
+    /* a spare that is a link is not followed */
+    assert_int_equal(file_remove_tree("sparetest/out.tmp-spare"), 0);
+    assert_int_equal(symlink("../sparevictim", "sparetest/out.tmp-spare"), 0);
+    assert_int_equal(publish_begin(&pb, root, "sparetest/out", &d), 0);
+    assert_false(pb.reused);
+    publish_abort(&pb);
+    assert_true(file_is_dir("sparevictim"));
+    assert_int_equal(d.nerr, 0);
+    free(sub);
+    free(xh);
+    free(a);
+    diag_release(&d);
+    file_remove_tree("sparetest");
+    file_remove_tree("sparevictim");
+}
+
 int
 main(void)
 {
@@ -273,6 +410,7 @@ main(void)
         cmocka_unit_test(test_file_within),
         cmocka_unit_test(test_diag_sorted_output),
         cmocka_unit_test(test_publish_swaps_and_refuses),
+        cmocka_unit_test(test_publish_spare),
     };
     return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
