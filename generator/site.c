@@ -323,11 +323,23 @@ put_link(const char *from, const char *outdir, const char *rel)
     return rc;
 }
 
+/* Whether the previous site's file rel holds these bytes (sha: their
+ * SHA-256). Its manifest answers without reading the file, as the job
+ * cache trusts the previous site; --force (site_trust_prev false) reads
+ * and compares. */
+static bool site_trust_prev;
+
 static bool
-same_as_prev(const char *rel, const char *data, size_t len)
+same_as_prev(const char *rel, const char *data, size_t len,
+             const char sha[65])
 {
     if (!site_prev)
         return false;
+    char psha[65];
+    size_t psize;
+    if (site_trust_prev && site_prev_sums &&
+        manifest_sums_get(site_prev_sums, rel, psha, &psize))
+        return psize == len && !strcmp(psha, sha);
     char *old = file_join(site_prev, rel);
     bool same = false;
     if (file_size(old) == (off_t)len) {
@@ -353,18 +365,17 @@ static int
 emit(const char *outdir, const char *rel, const char *data, size_t len)
 {
     int rc = -1;
-    if (same_as_prev(rel, data, len)) {
+    char sha[65];
+    cache_sha256(data, len, sha);
+    if (same_as_prev(rel, data, len, sha)) {
         char *old = file_join(site_prev, rel);
         rc = put_link(old, outdir, rel);
         free(old);
     }
     if (rc < 0) /* never through a link into the previous site */
         rc = put_new(outdir, rel, data, len);
-    if (rc == 0 && site_sums) {
-        char sha[65];
-        cache_sha256(data, len, sha);
+    if (rc == 0 && site_sums)
         manifest_sums_add(site_sums, rel, sha, len);
-    }
     return rc;
 }
 
@@ -1163,6 +1174,7 @@ site_render(const struct project *p, const char *outdir,
     double t0 = site_now();
     site_prev = o->previous && file_is_dir(o->previous) ? o->previous : NULL;
     site_pub = o->publish;
+    site_trust_prev = !o->no_cache;
     struct run r = {.p = p, .outdir = outdir, .o = o, .d = d};
     struct cache old_cache, new_cache;
     cache_init(&old_cache);

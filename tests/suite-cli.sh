@@ -339,6 +339,15 @@ out=$("$DOSSIER" build --force --no-pdf -C "$S" 2>&1)
 echo "$out" | grep -q "built .*; 0 of 2 model jobs unchanged" \
     && pass "cli/force-renders-everything" || fail "cli/force-renders-everything" "$out"
 "$DOSSIER" verify "$S/out" >/dev/null 2>&1 && pass "cli/verify-after-stamp" || fail "cli/verify-after-stamp"
+# A page edited by hand in out/ is taken as the manifest describes it
+# (verify reports it); --force reads the previous site instead of trusting
+# its manifest, and writes the page again.
+good=$(sha256sum <"$S/out/index.html")
+printf '<!-- edited by hand -->\n' >>"$S/out/index.html"
+"$DOSSIER" verify "$S/out" >/dev/null 2>&1; st=$?
+"$DOSSIER" build -q --force --no-pdf -C "$S" >/dev/null 2>&1
+[ $st -eq 1 ] && [ "$(sha256sum <"$S/out/index.html")" = "$good" ] && "$DOSSIER" verify "$S/out" >/dev/null 2>&1 \
+    && pass "cli/force-repairs-hand-edit" || fail "cli/force-repairs-hand-edit" "verify exit $st"
 
 # The engine (and the fifty libraries it needs) is loaded only when there
 # is work: not by a no-change rebuild, --help or --version; by a build
