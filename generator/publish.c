@@ -37,12 +37,13 @@ remove_stale(const char *out)
         dir = xstrdup(".");
     }
     char *prefix = xasprintf("%s.tmp-", base);
+    char *spare = xasprintf("%s" PUBLISH_SPARE, base);
     size_t n;
     char **names = file_list(*dir ? dir : "/", true, &n);
     for (size_t i = 0; names && i < n; i++) {
         if (strncmp(names[i], prefix, strlen(prefix)) != 0)
             continue;
-        if (strcmp(names[i] + strlen(prefix), PUBLISH_SPARE + 5) == 0)
+        if (strcmp(names[i], spare) == 0)
             continue; /* the spare, not a killed build's folder */
         long pid = strtol(names[i] + strlen(prefix), NULL, 10);
         if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
@@ -52,6 +53,7 @@ remove_stale(const char *out)
         free(p);
     }
     file_list_free(names);
+    free(spare);
     free(prefix);
     free(dir);
 }
@@ -198,12 +200,11 @@ publish_link(struct publish *pb, const char *from, const char *rel)
             *slash = '/';
             rc = link(from, to);
         }
-        if (rc < 0 && (errno == EEXIST || errno == ENOTDIR) &&
-            (pb->reused || errno == EEXIST)) {
-            if (pb->reused)
-                clear_path(pb, rel);
-            else
-                unlink(to);
+        if (rc < 0 && pb->reused && (errno == EEXIST || errno == ENOTDIR)) {
+            clear_path(pb, rel); /* the spare's file, or one in the way */
+            rc = link(from, to);
+        } else if (rc < 0 && errno == EEXIST) {
+            unlink(to);
             rc = link(from, to);
         }
     }
