@@ -52,6 +52,20 @@ find_templates(const char *root, char **dirs, char **displays)
     return n;
 }
 
+/* --timings: how many models' records were taken from the last build. */
+static void
+print_reuse(const struct project *p)
+{
+    size_t reused = 0, answered = 0;
+    for (size_t i = 0; i < p->nmodels; i++) {
+        reused += p->models[i].facts_reused;
+        answered += p->models[i].answers_reused;
+    }
+    fprintf(stderr, "dossier: timings: taken from the last build: "
+                    "metrics of %zu, answers of %zu of %zu models\n",
+            reused, answered, p->nmodels);
+}
+
 __attribute__((visibility("default"))) int
 engine_main(const struct engine_opts *o, size_t size, const char *version)
 {
@@ -120,12 +134,15 @@ engine_main(const struct engine_opts *o, size_t size, const char *version)
     memset(&p, 0, sizeof p);
     int status = EXIT_OK;
     bool building = !strcmp(o->cmd, "build");
+    bool checking = !strcmp(o->cmd, "check");
     bool have_stamp = o->stamp && building;
     char *tdirs[2] = {NULL, NULL}, *tdisplays[2] = {NULL, NULL};
 
     /* A build writes into a new folder beside out/ from the start: what
      * loading learns of each model goes there as it is learnt. */
     char *outdir = building ? home_out(o->dir, o->out) : NULL;
+    /* a check may take over the records of the site in out/ */
+    char *site = checking && o->stamp ? home_out(o->dir, o->out) : NULL;
     struct publish pb;
     memset(&pb, 0, sizeof pb);
     char root_abs[PATH_MAX];
@@ -142,17 +159,24 @@ engine_main(const struct engine_opts *o, size_t size, const char *version)
     bool prev_ok = have_stamp && marker && !o->force &&
                    file_is_regular(marker);
     free(marker);
+    /* a check takes them too, and writes none: from a site inside the
+     * project that dossier made */
+    char *site_marker = site ? file_join(site, PUBLISH_MARKER) : NULL;
+    bool check_ok = site && have_root && !o->force &&
+                    file_within(root_abs, site) &&
+                    file_is_regular(site_marker);
+    free(site_marker);
     struct project_reuse reuse = {
-        .previous = prev_ok ? outdir : NULL,
+        .previous = prev_ok ? outdir : check_ok ? site : NULL,
         .next = pb.tmp,
         .stamp = o->stamp,
         .program_id = o->program_id,
-        .publish = &pb,
+        .publish = pb.tmp ? &pb : NULL,
     };
     double t_load = home_clock();
     int jobs = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    int rc = project_load_jobs(&p, o->dir, jobs, have_stamp ? &reuse : NULL,
-                               &d);
+    int rc = project_load_jobs(&p, o->dir, jobs,
+                               have_stamp || check_ok ? &reuse : NULL, &d);
     double t_compliance = home_clock();
     char *fw = home_frameworks();
     if (p.arena && p.root_abs)
@@ -193,6 +217,8 @@ engine_main(const struct engine_opts *o, size_t size, const char *version)
             fwrite(x.data, 1, x.len, stdout);
             buf_release(&x);
         }
+        if (o->timings)
+            print_reuse(&p);
         if (!o->quiet)
             fprintf(stderr, "dossier: checked %zu models against %zu gates: "
                             "%zu failing error-level findings\n",
@@ -264,14 +290,7 @@ engine_main(const struct engine_opts *o, size_t size, const char *version)
             for (size_t i = 0; i < st.ntt; i++)
                 fprintf(stderr, "dossier: timings: %-32s %6zu pages %8.3f s\n",
                         st.tt[i].name, st.tt[i].count, st.tt[i].secs);
-            size_t reused = 0, answered = 0;
-            for (size_t i = 0; i < p.nmodels; i++) {
-                reused += p.models[i].facts_reused;
-                answered += p.models[i].answers_reused;
-            }
-            fprintf(stderr, "dossier: timings: taken from the last build: "
-                            "metrics of %zu, answers of %zu of %zu models\n",
-                    reused, answered, p.nmodels);
+            print_reuse(&p);
             fprintf(stderr, "dossier: timings: the loaded project holds "
                             "%.1f MiB\n", loaded_bytes / 1048576.0);
         }
@@ -286,6 +305,7 @@ out:
     /* the new folder goes unless it was published */
     publish_abort(&pb);
     free(outdir);
+    free(site);
     for (size_t i = 0; i < 2; i++) {
         free(tdirs[i]);
         free(tdisplays[i]);

@@ -17,6 +17,7 @@
 #include "engine.h"
 #include "file.h"
 #include "home.h"
+#include "publish.h"
 #include "stamp.h"
 #include "xmem.h"
 
@@ -151,14 +152,13 @@ parse_args(int argc, char **argv, struct engine_opts *o)
     return 0;
 }
 
-/* Takes the fingerprint of the build's inputs into *s and, when out/
- * already holds a build of exactly those, replays its diagnostics and
- * returns the exit status; -1 when the build must run. */
+/* Takes the fingerprint of the build's inputs into *s: every model folder
+ * also on its own (facts.h). Returns 0, or -1 when the project folder
+ * cannot be resolved. */
 static int
-build_is_current(const struct engine_opts *o, struct stamp *s,
+take_fingerprint(const struct engine_opts *o, struct stamp *s,
                  const char *program_id)
 {
-    double t0 = o->t0;
     char root_abs[PATH_MAX];
     if (!realpath(o->dir, root_abs))
         return -1;
@@ -184,14 +184,24 @@ build_is_current(const struct engine_opts *o, struct stamp *s,
         strftime(day, sizeof day, "%Y-%m-%d", &tm);
         buf_printf(&extra, "day %s\n", day);
     }
-    /* each model folder is also fingerprinted on its own (facts.h) */
     char *models = file_join(roots[0], "models");
     stamp_take(s, (const char *const *)roots, 5, extra.data, models);
     free(models);
     buf_release(&extra);
     for (size_t i = 0; i < 5; i++)
         free(roots[i]);
-    if (o->force)
+    return 0;
+}
+
+/* When out/ already holds a build of exactly the inputs fingerprinted in
+ * s, replays its diagnostics and returns the exit status; -1 when the
+ * build must run. */
+static int
+build_is_current(const struct engine_opts *o, const struct stamp *s)
+{
+    double t0 = o->t0;
+    char root_abs[PATH_MAX];
+    if (o->force || !realpath(o->dir, root_abs))
         return -1;
     char *outdir = home_out(o->dir, o->out);
     char *replay = NULL;
@@ -216,6 +226,19 @@ build_is_current(const struct engine_opts *o, struct stamp *s,
     return current ? EXIT_OK : -1;
 }
 
+/* Whether out/ holds a site dossier built, whose records a check may
+ * take over (the engine checks it again before reading any). */
+static bool
+has_site(const struct engine_opts *o)
+{
+    char *outdir = home_out(o->dir, o->out);
+    char *marker = file_join(outdir, PUBLISH_MARKER);
+    bool ok = file_is_regular(marker);
+    free(marker);
+    free(outdir);
+    return ok;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -237,7 +260,13 @@ main(int argc, char **argv)
     memset(&stamp, 0, sizeof stamp);
     int status = -1;
     if (!strcmp(o.cmd, "build")) {
-        status = build_is_current(&o, &stamp, id.data);
+        if (take_fingerprint(&o, &stamp, id.data) == 0) {
+            status = build_is_current(&o, &stamp);
+            o.stamp = &stamp;
+        }
+    } else if (!strcmp(o.cmd, "check") && !o.force && has_site(&o) &&
+               take_fingerprint(&o, &stamp, id.data) == 0) {
+        /* a check reads unchanged models' records from the last build */
         o.stamp = &stamp;
     }
     if (status < 0) {

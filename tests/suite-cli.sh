@@ -300,6 +300,24 @@ else
     fail "cli/spare-after-failure-equals-clean-build" "exit $st; $(ls -A build/cli-victim) $(diff -rq -x .dossier-cache -x .dossier-site -x .dossier-stamp -x .dossier-facts build/cli-cache/out build/cli-clean/out 2>&1 | head -5)"
 fi
 rm -rf build/cli-victim
+# check takes unchanged models' records from the last build's site too,
+# writes none, and says exactly what it says without them
+C=build/cli-cache
+out=$("$DOSSIER" check -C "$C" --timings 2>&1)
+models=$(ls "$C/content/models" | wc -l)
+"$DOSSIER" check -C "$C" --junit "$C/j1.xml" --format json >"$C/c1.out" 2>"$C/c1.err"; st1=$?
+before=$(cd "$C/out" && find . -type f -printf '%i %T@ %p\n' | sort)
+mv "$C/out" "$C/out.hidden"
+"$DOSSIER" check -C "$C" --junit "$C/j2.xml" --format json >"$C/c2.out" 2>"$C/c2.err"; st2=$?
+mv "$C/out.hidden" "$C/out"
+after=$(cd "$C/out" && find . -type f -printf '%i %T@ %p\n' | sort)
+echo "$out" | grep -q "timings: taken from the last build: metrics of $models, answers of $models of $models models" \
+    && [ "$st1" = "$st2" ] && cmp -s "$C/c1.out" "$C/c2.out" && cmp -s "$C/c1.err" "$C/c2.err" \
+    && cmp -s "$C/j1.xml" "$C/j2.xml" && [ "$before" = "$after" ] \
+    && pass "cli/check-takes-records" || fail "cli/check-takes-records" "exit $st1/$st2: $(echo "$out" | grep timings: | tail -1) $(diff "$C/c1.err" "$C/c2.err" | head -5)"
+out=$("$DOSSIER" check -C "$C" --force --timings 2>&1)
+echo "$out" | grep -q "timings: taken from the last build: metrics of 0, answers of 0 of $models models" \
+    && pass "cli/check-force-reads-all" || fail "cli/check-force-reads-all" "$(echo "$out" | grep timings: | tail -1)"
 
 # Nothing changed since the last build: the build does nothing, leaves
 # out/ as it is and repeats that build's warnings. Inputs must be older
