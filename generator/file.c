@@ -206,8 +206,6 @@ file_write_new(const char *path, const char *data, size_t len)
     return rc;
 }
 
-static char **list_open(DIR *dp, bool hidden, size_t *count,
-                        unsigned char **types);
 
 /* Empties the folder open as dfd (which it closes), entries removed
  * relative to it: no path is resolved again for every file of a tree of
@@ -224,7 +222,7 @@ remove_in(int dfd, int depth)
     /* names are collected first: removing while reading may skip some */
     size_t n;
     unsigned char *types;
-    char **names = list_open(dp, true, &n, &types);
+    char **names = file_list_open(dp, true, &n, &types);
     for (size_t i = 0; i < n; i++) {
         bool dir = types[i] == DT_DIR;
         if (types[i] == DT_UNKNOWN) {
@@ -358,10 +356,8 @@ typed_cmp(const void *a, const void *b)
                   ((const struct typed_name *)b)->name);
 }
 
-/* The entries of the open folder dp, sorted, as file_list_typed gives
- * them; dp stays open. */
-static char **
-list_open(DIR *dp, bool hidden, size_t *count, unsigned char **types)
+char **
+file_list_open(DIR *dp, bool hidden, size_t *count, unsigned char **types)
 {
     size_t n = 0, cap = 16;
     struct typed_name *v = xmalloc(cap * sizeof *v);
@@ -402,7 +398,7 @@ file_list_typed(const char *dir, bool hidden, size_t *count,
     DIR *dp = opendir(dir);
     if (!dp)
         return NULL;
-    char **names = list_open(dp, hidden, count, types);
+    char **names = file_list_open(dp, hidden, count, types);
     closedir(dp);
     return names;
 }

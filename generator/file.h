@@ -5,6 +5,7 @@
 #ifndef DOSSIER_FILE_H
 #define DOSSIER_FILE_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -61,6 +62,10 @@ void file_list_free(char **names);
  * frees types with free(). */
 char **file_list_typed(const char *dir, bool hidden, size_t *count,
                        unsigned char **types);
+/* The same for the folder open as dp, which stays open: a walk by folder
+ * descriptors resolves no path again. */
+char **file_list_open(DIR *dp, bool hidden, size_t *count,
+                      unsigned char **types);
 
 /* True when path, after resolving symlinks and "..", lies inside root (an
  * absolute, resolved directory). A path that does not exist is judged by

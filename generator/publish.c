@@ -58,14 +58,15 @@ remove_stale(const char *out)
     free(dir);
 }
 
-/* The type of entry e of the folder dfd, without following a link. */
+/* The type of entry name of the folder dfd, as its listing gave it (t) or
+ * else from the file system, without following a link. */
 static unsigned char
-entry_type(int dfd, const struct dirent *e)
+entry_type(int dfd, const char *name, unsigned char t)
 {
-    if (e->d_type != DT_UNKNOWN)
-        return e->d_type;
+    if (t != DT_UNKNOWN)
+        return t;
     struct stat st;
-    if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return DT_UNKNOWN;
     return S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG
                                                               : DT_LNK;
@@ -85,26 +86,13 @@ walk(struct publish *pb, int dfd, struct buf *rel, int depth)
         return;
     }
     /* names are collected first: removing while reading may skip some */
-    struct entry {
-        char *name;
-        unsigned char type;
-    } *v = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(dp))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 32;
-            v = xrealloc(v, cap * sizeof *v);
-        }
-        v[n].name = xstrdup(e->d_name);
-        v[n].type = entry_type(dirfd(dp), e);
-        n++;
-    }
+    size_t n;
+    unsigned char *types;
+    char **names = file_list_open(dp, true, &n, &types);
     size_t base = rel ? rel->len : 0;
     for (size_t i = 0; i < n; i++) {
-        const char *name = v[i].name;
+        const char *name = names[i];
+        unsigned char t = entry_type(dirfd(dp), name, types[i]);
         if (rel) {
             rel->len = base;
             rel->data[base] = '\0';
@@ -112,7 +100,7 @@ walk(struct publish *pb, int dfd, struct buf *rel, int depth)
                 buf_putc(rel, '/');
             buf_puts(rel, name);
         }
-        if (v[i].type == DT_DIR) {
+        if (t == DT_DIR) {
             int sub = depth < PUBLISH_DEPTH
                           ? openat(dirfd(dp), name,
                                    O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
@@ -122,13 +110,13 @@ walk(struct publish *pb, int dfd, struct buf *rel, int depth)
                 walk(pb, sub, rel, depth + 1);
             if (rel) /* fails while anything is left in it */
                 unlinkat(dirfd(dp), name, AT_REMOVEDIR);
-        } else if (v[i].type != DT_REG ||
+        } else if (t != DT_REG ||
                    (rel && !g_hash_table_contains(pb->made, rel->data))) {
             unlinkat(dirfd(dp), name, 0);
         }
-        free(v[i].name);
     }
-    free(v);
+    file_list_free(names);
+    free(types);
     if (rel) {
         rel->len = base;
         rel->data[base] = '\0';
