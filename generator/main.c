@@ -153,15 +153,11 @@ parse_args(int argc, char **argv, struct engine_opts *o)
 }
 
 /* Takes the fingerprint of the build's inputs into *s: every model folder
- * also on its own (facts.h). Returns 0, or -1 when the project folder
- * cannot be resolved. */
-static int
+ * also on its own (facts.h). */
+static void
 take_fingerprint(const struct engine_opts *o, struct stamp *s,
                  const char *program_id)
 {
-    char root_abs[PATH_MAX];
-    if (!realpath(o->dir, root_abs))
-        return -1;
     char *roots[5] = {file_join(o->dir, "content"),
                       file_join(o->dir, "frameworks"),
                       file_join(o->dir, "templates"), home_theme(),
@@ -190,18 +186,17 @@ take_fingerprint(const struct engine_opts *o, struct stamp *s,
     buf_release(&extra);
     for (size_t i = 0; i < 5; i++)
         free(roots[i]);
-    return 0;
 }
 
 /* When out/ already holds a build of exactly the inputs fingerprinted in
  * s, replays its diagnostics and returns the exit status; -1 when the
- * build must run. */
+ * build must run. root_abs: the resolved project folder. */
 static int
-build_is_current(const struct engine_opts *o, const struct stamp *s)
+build_is_current(const struct engine_opts *o, const struct stamp *s,
+                 const char *root_abs)
 {
     double t0 = o->t0;
-    char root_abs[PATH_MAX];
-    if (o->force || !realpath(o->dir, root_abs))
+    if (o->force)
         return -1;
     char *outdir = home_out(o->dir, o->out);
     char *replay = NULL;
@@ -259,14 +254,16 @@ main(int argc, char **argv)
     struct stamp stamp;
     memset(&stamp, 0, sizeof stamp);
     int status = -1;
-    if (!strcmp(o.cmd, "build")) {
-        if (take_fingerprint(&o, &stamp, id.data) == 0) {
-            status = build_is_current(&o, &stamp);
-            o.stamp = &stamp;
-        }
-    } else if (!strcmp(o.cmd, "check") && !o.force && has_site(&o) &&
-               take_fingerprint(&o, &stamp, id.data) == 0) {
+    char root_abs[PATH_MAX];
+    bool have_root = realpath(o.dir, root_abs) != NULL;
+    if (have_root && !strcmp(o.cmd, "build")) {
+        take_fingerprint(&o, &stamp, id.data);
+        status = build_is_current(&o, &stamp, root_abs);
+        o.stamp = &stamp;
+    } else if (have_root && !strcmp(o.cmd, "check") && !o.force &&
+               has_site(&o)) {
         /* a check reads unchanged models' records from the last build */
+        take_fingerprint(&o, &stamp, id.data);
         o.stamp = &stamp;
     }
     if (status < 0) {
