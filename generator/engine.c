@@ -168,7 +168,6 @@ engine_main(const struct engine_opts *o, size_t size, const char *version)
     free(site_marker);
     struct project_reuse reuse = {
         .previous = prev_ok ? outdir : check_ok ? site : NULL,
-        .next = pb.tmp,
         .stamp = o->stamp,
         .program_id = o->program_id,
         .publish = pb.tmp ? &pb : NULL,

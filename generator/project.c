@@ -656,25 +656,23 @@ project_facts_keep(const struct project *p, const struct model *m,
                    bool reused, struct diag *d)
 {
     const struct project_reuse *r = p->reuse;
-    if (!r || !r->next)
+    if (!r || !r->publish)
         return;
     char *rel = xasprintf("%s/%s/%s", FACTS_DIR, kind, m->id);
-    char *to = file_join(r->next, rel);
     bool done = false;
     if (reused && r->previous) {
         /* unchanged: the same file, as for an unchanged page */
         char *from = file_join(r->previous, rel);
-        done = (r->publish ? publish_link(r->publish, from, rel)
-                           : link(from, to)) == 0;
+        done = publish_link(r->publish, from, rel) == 0;
         free(from);
     }
-    if (!done && (r->publish ? publish_write(r->publish, rel, data, len)
-                             : file_write_new(to, data, len)) < 0) {
+    if (!done && publish_write(r->publish, rel, data, len) < 0) {
+        char *to = file_join(r->publish->tmp, rel);
         struct pos at = {to, 0, 0};
         diag_error(d, &at, "cannot write: %s", strerror(errno));
+        free(to);
     }
     free(rel);
-    free(to);
 }
 
 /* Takes m's metrics from the previous site's record when its key is key. */
@@ -1132,8 +1130,9 @@ project_load_jobs(struct project *p, const char *root, int jobs,
                        cur->str);
     }
     static const char *const kinds[] = {"metrics", "compliance"};
-    for (size_t k = 0; reuse && reuse->next && k < 2; k++) {
-        char *fd = xasprintf("%s/%s/%s", reuse->next, FACTS_DIR, kinds[k]);
+    for (size_t k = 0; reuse && reuse->publish && k < 2; k++) {
+        char *fd = xasprintf("%s/%s/%s", reuse->publish->tmp, FACTS_DIR,
+                             kinds[k]);
         if (file_mkdirs(fd) < 0) {
             struct pos at = {fd, 0, 0};
             diag_error(d, &at, "cannot create: %s", strerror(errno));

@@ -86,10 +86,10 @@ struct stamp;
  * again (facts.h). */
 struct project_reuse {
     const char *previous;      /* the previous site, or NULL */
-    const char *next;          /* the site being made, or NULL */
     const struct stamp *stamp; /* the fingerprints of the model folders */
     const char *program_id;    /* home_program_id() */
-    struct publish *publish;   /* how records go into next, or NULL */
+    /* the site being made, where records go; NULL: none are written */
+    struct publish *publish;
 };
 
 struct project {
@@ -153,7 +153,7 @@ void project_add_known_input(struct project *p, const struct facts_input *f);
 /* The same, loading the models on up to jobs threads (the result does not
  * depend on jobs). With reuse, what is known of an unchanged model's
  * metrics folders is taken from reuse->previous, and each model's record
- * is written into reuse->next as it loads (a record taken over is linked).
+ * is written into reuse->publish as it loads (a record taken over is linked).
  * reuse is borrowed for p's lifetime; it may be NULL. */
 int project_load_jobs(struct project *p, const char *root, int jobs,
                       const struct project_reuse *reuse, struct diag *d);

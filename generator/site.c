@@ -288,40 +288,9 @@ static const char *site_prev;
  * (from its manifest), so manifest.json is written without reading the
  * site back. */
 static struct manifest_sums *site_sums, *site_prev_sums;
-/* The build's publish, or NULL (site_options.publish). */
+/* The build's publish (site_options.publish): every file goes in
+ * through it. */
 static struct publish *site_pub;
-
-/* A new file outdir/rel, never written through what is there. */
-static int
-put_new(const char *outdir, const char *rel, const char *data, size_t len)
-{
-    if (site_pub)
-        return publish_write(site_pub, rel, data, len);
-    char *path = file_join(outdir, rel);
-    int rc = file_write_new(path, data, len);
-    free(path);
-    return rc;
-}
-
-/* outdir/rel as a hard link of from: 0, or -1 with errno. */
-static int
-put_link(const char *from, const char *outdir, const char *rel)
-{
-    if (site_pub)
-        return publish_link(site_pub, from, rel);
-    char *path = file_join(outdir, rel);
-    int rc = link(from, path);
-    if (rc < 0 && errno == ENOENT) {
-        /* the folder is made when the link finds it missing */
-        char *slash = strrchr(path, '/');
-        *slash = '\0';
-        file_mkdirs(path);
-        *slash = '/';
-        rc = link(from, path);
-    }
-    free(path);
-    return rc;
-}
 
 /* Whether the previous site's file rel holds these bytes (sha: their
  * SHA-256). Its manifest answers without reading the file, as the job
@@ -360,20 +329,21 @@ same_as_prev(const char *rel, const char *data, size_t len,
     return same;
 }
 
-/* Writes data to outdir/rel, or links the identical previous file. */
+/* Writes data to rel in the new site, or links the identical previous
+ * file. */
 static int
-emit(const char *outdir, const char *rel, const char *data, size_t len)
+emit(const char *rel, const char *data, size_t len)
 {
     int rc = -1;
     char sha[65];
     cache_sha256(data, len, sha);
     if (same_as_prev(rel, data, len, sha)) {
         char *old = file_join(site_prev, rel);
-        rc = put_link(old, outdir, rel);
+        rc = publish_link(site_pub, old, rel);
         free(old);
     }
     if (rc < 0) /* never through a link into the previous site */
-        rc = put_new(outdir, rel, data, len);
+        rc = publish_write(site_pub, rel, data, len);
     if (rc == 0 && site_sums)
         manifest_sums_add(site_sums, rel, sha, len);
     return rc;
@@ -394,7 +364,7 @@ write_out(const char *outdir, const char *rel, const struct buf *b,
 {
     char *path = file_join(outdir, rel);
     log_file(st, rel);
-    int rc = emit(outdir, rel, b->data, b->len);
+    int rc = emit(rel, b->data, b->len);
     if (rc < 0)
         diag_error(d, NULL, "cannot write '%s': %s", path, strerror(errno));
     free(path);
@@ -484,7 +454,7 @@ copy_evidence(const struct project *p, const struct model *m,
             log_file(st, erel);
             int wrc = file_read(d, &ev->pos, ev->src, 64u << 20, &b) < 0
                           ? -1
-                          : emit(outdir, erel, b.data, b.len);
+                          : emit(erel, b.data, b.len);
             free(erel);
             if (wrc < 0) {
                 rc = diag_error(d, &ev->pos, "cannot copy evidence '%s'",
@@ -533,7 +503,7 @@ copy_assets(const char *src, const char *outdir, const char *rel,
             struct buf b;
             buf_init(&b);
             if (file_read(d, NULL, from, 64u << 20, &b) < 0 ||
-                emit(outdir, to, b.data, b.len) < 0) {
+                emit(to, b.data, b.len) < 0) {
                 rc = diag_error(d, NULL, "cannot copy '%s'", from);
             } else {
                 st->files++;
@@ -1020,7 +990,7 @@ from_cache(struct template_engine *e, const struct run *r, const char *job,
     for (size_t i = 0; i < c->nfiles; i++) {
         char *old = file_join(site_prev, c->files[i]);
         char *path = file_join(r->outdir, c->files[i]);
-        if (put_link(old, r->outdir, c->files[i]) < 0) {
+        if (publish_link(site_pub, old, c->files[i]) < 0) {
             /* a file of the previous site is missing: the job renders
              * instead, and writing replaces what was linked so far */
             free(old);
@@ -1297,7 +1267,7 @@ site_render(const struct project *p, const char *outdir,
         char *cp = file_join(outdir, SITE_CACHE);
         if (cache_save(&new_cache, cp, o->version) < 0)
             rc = diag_error(d, NULL, "cannot write '%s'", cp);
-        else if (site_pub)
+        else
             publish_note(site_pub, SITE_CACHE);
         free(cp);
     }
@@ -1321,7 +1291,7 @@ site_render(const struct project *p, const char *outdir,
 
     /* what the folder held that this build did not make goes before the
      * sitemap lists its pages */
-    if (rc == 0 && site_pub && publish_sweep(site_pub, d) < 0)
+    if (rc == 0 && publish_sweep(site_pub, d) < 0)
         rc = -1;
     /* sitemap and feed need absolute URLs: only with a base_url */
     if (rc == 0 && p->site && node_get_str(p->site, "base_url")) {

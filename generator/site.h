@@ -30,10 +30,9 @@ struct site_options {
     bool no_cache;                 /* render every job (--force) */
     struct manifest_sums *sums;    /* filled with every file written, or
                                       NULL; owned by the caller */
-    /* the build's publish (outdir is its tmp): files go in through it, and
-     * what the folder held before that this build did not make is swept
-     * out before the sitemap and the manifest list it; NULL: outdir is
-     * a new folder written directly */
+    /* the build's publish, required (outdir is its tmp): files go in
+     * through it, and what the folder held before that this build did
+     * not make is swept out before the sitemap and the manifest list it */
     struct publish *publish;
     struct template_limits limits;
 };
