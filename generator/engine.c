@@ -139,10 +139,9 @@ engine_main(const struct engine_opts *o, size_t size, const char *version)
     char *tdirs[2] = {NULL, NULL}, *tdisplays[2] = {NULL, NULL};
 
     /* A build writes into a new folder beside out/ from the start: what
-     * loading learns of each model goes there as it is learnt. */
-    char *outdir = building ? home_out(o->dir, o->out) : NULL;
-    /* a check may take over the records of the site in out/ */
-    char *site = checking && o->stamp ? home_out(o->dir, o->out) : NULL;
+     * loading learns of each model goes there as it is learnt. A check
+     * reads the records of the site in out/ and writes none. */
+    char *outdir = building || checking ? home_out(o->dir, o->out) : NULL;
     struct publish pb;
     memset(&pb, 0, sizeof pb);
     char root_abs[PATH_MAX];
@@ -152,22 +151,15 @@ engine_main(const struct engine_opts *o, size_t size, const char *version)
         status = EXIT_IO;
         goto out;
     }
-    /* a build may take over what the last one into the same folder knew
-     * of unchanged models (only from a folder dossier made: publish_begin
-     * made sure it is inside the project); --force reads everything again */
-    char *marker = pb.tmp ? file_join(outdir, PUBLISH_MARKER) : NULL;
-    bool prev_ok = have_stamp && marker && !o->force &&
-                   file_is_regular(marker);
+    /* a build or a check may take over what the last build into out/ knew
+     * of unchanged models (only from a folder dossier made, inside the
+     * project); --force reads everything again */
+    char *marker = outdir ? file_join(outdir, PUBLISH_MARKER) : NULL;
+    bool prev_ok = o->stamp && marker && have_root && !o->force &&
+                   file_within(root_abs, outdir) && file_is_regular(marker);
     free(marker);
-    /* a check takes them too, and writes none: from a site inside the
-     * project that dossier made */
-    char *site_marker = site ? file_join(site, PUBLISH_MARKER) : NULL;
-    bool check_ok = site && have_root && !o->force &&
-                    file_within(root_abs, site) &&
-                    file_is_regular(site_marker);
-    free(site_marker);
     struct project_reuse reuse = {
-        .previous = prev_ok ? outdir : check_ok ? site : NULL,
+        .previous = prev_ok ? outdir : NULL,
         .stamp = o->stamp,
         .program_id = o->program_id,
         .publish = pb.tmp ? &pb : NULL,
@@ -175,7 +167,7 @@ engine_main(const struct engine_opts *o, size_t size, const char *version)
     double t_load = home_clock();
     int jobs = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
     int rc = project_load_jobs(&p, o->dir, jobs,
-                               have_stamp || check_ok ? &reuse : NULL, &d);
+                               have_stamp || prev_ok ? &reuse : NULL, &d);
     double t_compliance = home_clock();
     char *fw = home_frameworks();
     if (p.arena && p.root_abs)
@@ -304,7 +296,6 @@ out:
     /* the new folder goes unless it was published */
     publish_abort(&pb);
     free(outdir);
-    free(site);
     for (size_t i = 0; i < 2; i++) {
         free(tdirs[i]);
         free(tdisplays[i]);
